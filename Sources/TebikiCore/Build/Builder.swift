@@ -1,0 +1,78 @@
+import Foundation
+
+/// The build pipeline, readable top to bottom: load → parse → validate → model → render →
+/// index → write. Each phase lives in its own folder; this file only orders them.
+public enum Builder {
+    public struct Result: Sendable {
+        public var files: [OutputFile]
+        /// Warnings (a successful build has no errors).
+        public var diagnostics: Diagnostics
+        public var pageCount: Int
+    }
+
+    /// Parse and validate only (`tebiki check`).
+    public static func check(_ source: SiteSource) -> Diagnostics {
+        var diagnostics = Diagnostics()
+        guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
+        diagnostics.append(contentsOf: Validator.validate(parsed))
+        _ = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
+        return diagnostics
+    }
+
+    /// Builds every output file in memory. Throws `ContentErrors` with all diagnostics when
+    /// the content has errors; nothing is written in that case.
+    public static func build(_ source: SiteSource, progress: (String) -> Void = { _ in }) throws -> Result {
+        var diagnostics = Diagnostics()
+        progress("読み込み")
+        guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
+        progress("検証")
+        diagnostics.append(contentsOf: Validator.validate(parsed))
+        let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
+        guard !diagnostics.hasErrors, let theme else { throw ContentErrors(diagnostics: diagnostics) }
+
+        let model = SiteModel(parsed)
+        progress("ページの生成")
+        let renderer = PageRenderer(model: model, theme: theme)
+        let jobs = renderer.jobs()
+        var files = parallelMap(jobs) { renderer.render($0) }
+
+        progress("索引の作成")
+        let contentPages = model.requirements + model.glossary + model.checklists + model.scenarios
+        let plain = parallelMap(contentPages) { page in
+            var o = Markdown.Options()
+            o.headingAnchors = false
+            return Markdown.render(page.body, options: o).plainText
+        }
+        let plainTexts = Dictionary(zip(contentPages.map(\.id), plain), uniquingKeysWith: { a, _ in a })
+        let index = try Indexer.searchIndex(model, plainTexts: plainTexts)
+        files.append(OutputFile(path: "search/index.json", data: index))
+        files.append(OutputFile(path: "search/index.js", data: Indexer.script(global: "TEBIKI_SEARCH_INDEX", json: index)))
+        files.append(OutputFile(path: "data/catalog.json", data: try Indexer.catalog(model)))
+        let lookup = try Indexer.lookup(model)
+        files.append(OutputFile(path: "data/lookup.json", data: lookup))
+        files.append(OutputFile(path: "data/lookup.js", data: Indexer.script(global: "TEBIKI_LOOKUP", json: lookup)))
+        for c in model.checklists {
+            let rows = [["No.", "確認事項", "根拠", "結果（適／否／該当なし）", "備考"]] + renderer.checklistRows(c).map { row in
+                [String(row.no), row.text, [row.requirement?.id ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
+            }
+            files.append(OutputFile(path: "checklists/\(c.id).csv", data: CSV.encode(rows)))
+        }
+        files.append(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
+        files += theme.assets.map { OutputFile(path: $0.path, data: $0.data) }
+        files.sort { $0.path < $1.path }
+        return Result(files: files, diagnostics: diagnostics, pageCount: jobs.count)
+    }
+
+    /// Runs `transform` on every element across the cores; results keep the input order so the
+    /// output stays byte-identical from run to run.
+    static func parallelMap<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
+        var results = [U?](repeating: nil, count: items.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: items.count) { i in
+                (base + i).pointee = transform(items[i])
+            }
+        }
+        return results.map { $0! }
+    }
+}

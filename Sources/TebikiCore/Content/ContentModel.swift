@@ -1,0 +1,132 @@
+/// Plain values for the content as written, after parsing. Positions are kept so later
+/// phases (validation) can point at the line an author wrote.
+
+public enum ContentKind: String, Sendable, CaseIterable {
+    case requirement, glossary, checklist, scenario
+
+    /// The folder under `content/` that holds this kind.
+    public var folder: String {
+        switch self {
+        case .requirement: "requirements"
+        case .glossary: "glossary"
+        case .checklist: "checklists"
+        case .scenario: "scenarios"
+        }
+    }
+
+    /// The folder in the built site.
+    public var outputFolder: String {
+        switch self {
+        case .requirement: "rules"
+        case .glossary: "glossary"
+        case .checklist: "checklists"
+        case .scenario: "scenarios"
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .requirement: "規定"
+        case .glossary: "用語"
+        case .checklist: "チェックリスト"
+        case .scenario: "よくある場面"
+        }
+    }
+}
+
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var location: SourceLocation
+}
+
+extension Located: Equatable where Value: Equatable {}
+
+public struct SourceRef: Sendable, Equatable {
+    public var doc: String
+    public var section: String
+    public var location: SourceLocation
+}
+
+/// The values a page has for one facet: a set for `multi`, value → grade for `graded`.
+public struct FacetAssignment: Sendable, Equatable {
+    public var facet: String
+    public var location: SourceLocation
+    /// Value keys in the order written, each with its grade key (nil for multi facets).
+    public var values: [(value: String, grade: String?, location: SourceLocation)]
+
+    public static func == (a: FacetAssignment, b: FacetAssignment) -> Bool {
+        a.facet == b.facet && a.values.map { "\($0.value)=\($0.grade ?? "")" } == b.values.map { "\($0.value)=\($0.grade ?? "")" }
+    }
+}
+
+public enum ChangeKind: String, Sendable, CaseIterable {
+    case added, changed, renamed, removed
+
+    public var label: String {
+        switch self {
+        case .added: "追加"
+        case .changed: "変更"
+        case .renamed: "名称変更"
+        case .removed: "削除"
+        }
+    }
+}
+
+public struct HistoryEntry: Sendable, Equatable {
+    public var edition: String
+    public var change: ChangeKind
+    public var note: String
+    public var before: String?
+    public var after: String?
+    public var location: SourceLocation
+}
+
+public enum RequirementStatus: String, Sendable {
+    case active, retired, renamed
+}
+
+public struct ChecklistItem: Sendable, Equatable {
+    public var group: String?
+    public var text: String
+    public var requirement: String
+    public var section: String?
+    public var location: SourceLocation
+}
+
+/// One content file of any kind. Fields a kind does not use stay empty.
+public struct ContentPage: Sendable, Equatable {
+    public var kind: ContentKind
+    public var id: String
+    public var idLocation: SourceLocation
+    public var path: String
+    public var title: String
+    public var summary: String
+    public var sources: [SourceRef]
+    public var facets: [FacetAssignment]
+    public var related: [Located<String>]
+    public var history: [HistoryEntry]
+    public var status: RequirementStatus
+    public var successor: Located<String>?
+    // Glossary
+    public var reading: String?
+    public var synonyms: [String]
+    // Checklist
+    public var items: [ChecklistItem]
+    // Scenario: facet → values
+    public var selection: [FacetAssignment]
+    /// Markdown body and the number of file lines before it.
+    public var body: String
+    public var bodyLineOffset: Int
+    /// Links found in the body (for validation).
+    public var links: [MarkdownLink]
+}
+
+public struct SourceDocument: Sendable, Equatable {
+    public var key: String
+    public var title: String
+    public var publisher: String
+    public var date: String
+    public var edition: String
+    public var family: String
+    public var location: SourceLocation
+}

@@ -1,0 +1,206 @@
+import CCmarkGFM
+import Foundation
+
+/// A link found in Markdown, with its position in the file.
+public struct MarkdownLink: Sendable, Equatable {
+    public var url: String
+    public var location: SourceLocation
+}
+
+/// What the renderer should do with a link destination.
+public enum LinkResolution: Sendable {
+    case keep
+    case replace(String)
+}
+
+/// The only place in Tebiki that touches cmark-gfm's C API. Everything else sees Swift values.
+public enum Markdown {
+    public struct Options: Sendable {
+        /// Raw HTML and dangerous URLs are omitted unless this is set (content is untrusted).
+        public var unsafe = false
+        /// GFM extensions to attach.
+        public var extensions = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+        /// Add `id`s and anchor links to headings.
+        public var headingAnchors = true
+        public init() {}
+    }
+
+    public struct Heading: Sendable, Equatable {
+        public var level: Int
+        public var text: String
+        public var anchor: String
+    }
+
+    public struct Rendered: Sendable {
+        public var html: String
+        public var headings: [Heading]
+        public var plainText: String
+    }
+
+    private static let registerOnce: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+
+    /// Scans a document for links (for validation) without rendering it.
+    public static func links(in markdown: String, path: String, lineOffset: Int) -> [MarkdownLink] {
+        var links: [MarkdownLink] = []
+        withDocument(markdown, options: Options()) { root, _ in
+            walk(root) { node, entering in
+                guard entering, cmark_node_get_type(node) == CMARK_NODE_LINK, let url = cmark_node_get_url(node) else { return }
+                let (line, column) = position(of: node)
+                links.append(MarkdownLink(url: String(cString: url),
+                                          location: SourceLocation(path: path, line: line + lineOffset, column: column)))
+            }
+        }
+        return links
+    }
+
+    /// Renders Markdown to HTML. `resolve` may rewrite link destinations (e.g. `x.md` → `x.html`).
+    public static func render(_ markdown: String, options: Options = Options(),
+                              resolve: (String) -> LinkResolution = { _ in .keep }) -> Rendered {
+        var result = Rendered(html: "", headings: [], plainText: "")
+        withDocument(markdown, options: options) { root, parser in
+            var headingTexts: [(Int, String)] = []
+            var plain = ""
+            walk(root) { node, entering in
+                let type = cmark_node_get_type(node)
+                if entering, type == CMARK_NODE_LINK, let url = cmark_node_get_url(node) {
+                    if case let .replace(new) = resolve(String(cString: url)) { cmark_node_set_url(node, new) }
+                }
+                if entering, type == CMARK_NODE_HEADING {
+                    headingTexts.append((Int(cmark_node_get_heading_level(node)), text(of: node)))
+                }
+                if entering, type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_CODE_BLOCK,
+                   let literal = cmark_node_get_literal(node) {
+                    plain += String(cString: literal)
+                } else if !entering, type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_ITEM {
+                    plain += "\n"
+                } else if entering, type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                    plain += " "
+                }
+            }
+            let flags = cmarkOptions(options)
+            guard let cHTML = cmark_render_html(root, flags, cmark_parser_get_syntax_extensions(parser)) else { return }
+            var html = String(cString: cHTML)
+            free(cHTML)
+            if options.headingAnchors, !headingTexts.isEmpty {
+                var used: [String: Int] = [:]
+                let headings = headingTexts.map { level, text in
+                    Heading(level: level, text: text, anchor: uniqueSlug(text, used: &used))
+                }
+                html = addAnchors(html, headings: headings)
+                result.headings = headings
+            }
+            result.html = html
+            result.plainText = plain.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return result
+    }
+
+    // MARK: - C plumbing
+
+    private static func cmarkOptions(_ options: Options) -> Int32 {
+        // CMARK_OPT_UNSAFE = 1 << 17; CMARK_OPT_DEFAULT = 0.
+        options.unsafe ? Int32(1 << 17) : 0
+    }
+
+    private static func withDocument(_ markdown: String, options: Options,
+                                     _ body: (OpaquePointer, OpaquePointer) -> Void) {
+        _ = registerOnce
+        guard let parser = cmark_parser_new(cmarkOptions(options)) else { return }
+        defer { cmark_parser_free(parser) }
+        for name in options.extensions {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        var text = markdown
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
+        guard let root = cmark_parser_finish(parser) else { return }
+        defer { cmark_node_free(root) }
+        body(root, parser)
+    }
+
+    private static func walk(_ root: OpaquePointer, _ visit: (OpaquePointer, Bool) -> Void) {
+        guard let iter = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iter) }
+        while true {
+            let event = cmark_iter_next(iter)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iter) else { continue }
+            visit(node, event == CMARK_EVENT_ENTER)
+        }
+    }
+
+    /// Inline nodes may have no position; fall back to the nearest block that has one.
+    private static func position(of node: OpaquePointer) -> (Int, Int) {
+        var current: OpaquePointer? = node
+        while let n = current {
+            let line = Int(cmark_node_get_start_line(n))
+            if line > 0 { return (line, max(1, Int(cmark_node_get_start_column(n)))) }
+            current = cmark_node_parent(n)
+        }
+        return (1, 1)
+    }
+
+    private static func text(of node: OpaquePointer) -> String {
+        var s = ""
+        walk(node) { n, entering in
+            let t = cmark_node_get_type(n)
+            if entering, t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE, let lit = cmark_node_get_literal(n) {
+                s += String(cString: lit)
+            }
+        }
+        return s
+    }
+
+    // MARK: - Heading anchors
+
+    /// GitHub-style slug that keeps Japanese characters (valid in HTML ids and URL fragments).
+    static func uniqueSlug(_ text: String, used: inout [String: Int]) -> String {
+        var slug = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" {
+                slug.unicodeScalars.append(scalar)
+            } else if CharacterSet.whitespaces.contains(scalar) {
+                slug += "-"
+            }
+        }
+        if slug.isEmpty { slug = "section" }
+        let n = used[slug, default: 0]
+        used[slug] = n + 1
+        return n == 0 ? slug : "\(slug)-\(n)"
+    }
+
+    /// cmark-gfm renders headings as bare `<hN>` tags, and in safe mode raw HTML is omitted,
+    /// so every `<hN>` in its output is a heading from the AST, in document order.
+    static func addAnchors(_ html: String, headings: [Heading]) -> String {
+        var out = ""
+        out.reserveCapacity(html.utf8.count + headings.count * 80)
+        var rest = Substring(html)
+        for h in headings {
+            let open = "<h\(h.level)>"
+            guard let r = rest.range(of: open) else { break }
+            out += rest[..<r.lowerBound]
+            let id = escapeAttribute(h.anchor)
+            out += "<h\(h.level) id=\"\(id)\"><a class=\"heading-anchor\" href=\"#\(id)\" aria-label=\"この見出しへのリンク\">#</a>"
+            rest = rest[r.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}
+
+func escapeAttribute(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(c)
+        }
+    }
+    return out
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// An Atom feed of the changes per edition, so intranet users can subscribe. Dates come from
+/// the source registry, never from the clock, so the feed is reproducible.
+enum Feed {
+    static func atom(_ model: SiteModel, renderer: PageRenderer) -> Data {
+        var entries: [(date: String, xml: String)] = []
+        for r in model.requirements {
+            for (i, h) in r.history.enumerated() {
+                let doc = model.sourceByKey[h.edition]
+                let date = isoDate(doc?.date ?? "1970")
+                let title = "【\(h.change.label)】\(r.title)（\(doc?.edition ?? h.edition)）"
+                entries.append((date, """
+                  <entry>
+                    <title>\(xml(title))</title>
+                    <id>tag:tebiki,2024:\(xml(r.id))/\(xml(h.edition))/\(i)</id>
+                    <link rel="alternate" href="../\(xml(SiteModel.url(of: r)))"/>
+                    <updated>\(date)</updated>
+                    <summary>\(xml(h.note))</summary>
+                  </entry>
+                """))
+            }
+        }
+        entries.sort { ($0.date, $0.xml) > ($1.date, $1.xml) }
+        let updated = entries.first?.date ?? "1970-01-01T00:00:00Z"
+        let body = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(xml(model.config.language))">
+          <title>\(xml(model.config.title)) 改定の履歴</title>
+          <id>tag:tebiki,2024:changes</id>
+          <link rel="alternate" href="index.html"/>
+          <updated>\(updated)</updated>
+          <author><name>\(xml(model.config.title))</name></author>
+        \(entries.map(\.xml).joined(separator: "\n"))
+        </feed>
+
+        """
+        return Data(body.utf8)
+    }
+
+    static func isoDate(_ d: String) -> String {
+        let parts = d.split(separator: "-")
+        let y = parts.count > 0 ? String(parts[0]) : "1970"
+        let m = parts.count > 1 ? String(parts[1]) : "01"
+        let day = parts.count > 2 ? String(parts[2]) : "01"
+        return "\(y)-\(m)-\(day)T00:00:00Z"
+    }
+
+    static func xml(_ s: String) -> String { escapeAttribute(s) }
+}

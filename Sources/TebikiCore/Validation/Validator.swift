@@ -1,0 +1,145 @@
+import Foundation
+
+/// Checks everything that spans files: IDs, facets and grades against site.yml, sources,
+/// links, related pages, checklist targets and history. Collects every problem; never stops early.
+enum Validator {
+    static func validate(_ site: ParsedSite) -> Diagnostics {
+        var d = Diagnostics()
+        let config = site.config
+
+        // Source registry keys.
+        var sourceKeys: [String: SourceDocument] = [:]
+        for doc in site.sources {
+            if doc.key.wholeMatch(of: asciiKeyPattern) == nil {
+                d.error("invalid-id", "出典のキー「\(doc.key)」は半角英小文字・数字・ハイフンで、英字から始めてください。", at: doc.location)
+            }
+            if sourceKeys[doc.key] != nil {
+                d.error("duplicate-id", "出典のキー「\(doc.key)」が重複しています。", at: doc.location)
+            }
+            sourceKeys[doc.key] = doc
+        }
+
+        // IDs: well formed, equal to the file name, unique across the site.
+        var byID: [String: ContentPage] = [:]
+        for page in site.pages {
+            guard !page.id.isEmpty else { continue }
+            if page.id.wholeMatch(of: asciiKeyPattern) == nil {
+                d.error("invalid-id", "ID「\(page.id)」は半角英小文字・数字・ハイフンで、英字から始めてください。", at: page.idLocation)
+            }
+            let fileName = String(page.path.split(separator: "/").last?.dropLast(3) ?? "")
+            if fileName != page.id {
+                d.error("id-file-mismatch", "ID「\(page.id)」とファイル名「\(fileName).md」が一致しません。リンクはファイル名で解決するため、そろえてください。", at: page.idLocation)
+            }
+            if let other = byID[page.id] {
+                d.error("duplicate-id", "ID「\(page.id)」は \(other.path) でも使われています。IDはサイト全体で一意にしてください。", at: page.idLocation)
+            } else {
+                byID[page.id] = page
+            }
+        }
+
+        var synonymOwner: [String: String] = [:]
+        for page in site.pages {
+            for s in page.sources where sourceKeys[s.doc] == nil {
+                let hint = Suggest.nearest(to: s.doc, in: Array(sourceKeys.keys)).map { "「\($0)」の誤りではありませんか。" } ?? ""
+                d.error("unknown-source", "出典「\(s.doc)」は \(ParsePhase.sourcesPath) に登録されていません。\(hint)", at: s.location)
+            }
+            for s in page.sources where s.section.trimmingCharacters(in: .whitespaces).isEmpty {
+                d.error("missing-field", "出典「\(s.doc)」の section（節・項目の番号）が空です。", at: s.location)
+            }
+            if page.kind == .requirement, page.sources.isEmpty, page.title.isEmpty == false {
+                d.error("missing-source", "規定には出典（sources）を1つ以上書いてください。", at: page.idLocation)
+            }
+            checkFacets(page.facets, config: config, graded: true, into: &d)
+            checkFacets(page.selection, config: config, graded: false, into: &d)
+            for r in page.related where byID[r.value] == nil {
+                d.error("unknown-reference", "related の「\(r.value)」というページはありません。", at: r.location)
+            }
+            for item in page.items {
+                if let target = byID[item.requirement] {
+                    if target.kind != .requirement {
+                        d.error("wrong-target", "チェック項目の requirement「\(item.requirement)」は規定ではありません（\(target.kind.label)）。", at: item.location)
+                    }
+                } else {
+                    d.error("unknown-reference", "チェック項目が指す規定「\(item.requirement)」はありません。", at: item.location)
+                }
+            }
+            for link in page.links {
+                guard let target = LinkResolver.contentTarget(of: link.url) else { continue }
+                if byID[target] == nil {
+                    let hint = Suggest.nearest(to: target, in: Array(byID.keys)).map { "「\($0).md」の誤りではありませんか。" } ?? ""
+                    d.error("broken-link", "リンク先「\(link.url)」のページはありません。\(hint)", at: link.location)
+                }
+            }
+            if page.kind == .glossary {
+                for s in [page.title] + page.synonyms {
+                    let key = s.lowercased()
+                    if let owner = synonymOwner[key], owner != page.id {
+                        d.warning("duplicate-synonym", "「\(s)」は用語「\(owner)」の同義語としても登録されています。検索の同義語展開があいまいになります。", at: page.idLocation)
+                    }
+                    synonymOwner[key] = page.id
+                }
+            }
+            checkHistory(page, sources: sourceKeys, byID: byID, into: &d)
+        }
+        return d
+    }
+
+    static func checkFacets(_ assignments: [FacetAssignment], config: SiteConfig, graded: Bool, into d: inout Diagnostics) {
+        for a in assignments {
+            guard let facet = config.facet(a.facet) else {
+                let hint = Suggest.nearest(to: a.facet, in: config.facets.map(\.key)).map { "「\($0)」の誤りではありませんか。" } ?? ""
+                d.error("unknown-facet", "観点「\(a.facet)」は site.yml に定義されていません。\(hint)", at: a.location)
+                continue
+            }
+            for v in a.values {
+                if facet.value(v.value) == nil {
+                    let hint = Suggest.nearest(to: v.value, in: facet.values.map(\.key)).map { "「\($0)」の誤りではありませんか。" }
+                        ?? "使える値: \(facet.values.map(\.key).joined(separator: ", "))"
+                    d.error("unknown-facet-value", "観点「\(facet.label)」（\(facet.key)）に値「\(v.value)」は定義されていません。\(hint)", at: v.location)
+                }
+                if graded, facet.kind == .graded {
+                    if let g = v.grade, config.grade(g) == nil {
+                        d.error("invalid-grade", "評価「\(g)」は site.yml の grades にありません。使える評価: \(config.grades.map(\.key).joined(separator: ", "))。", at: v.location)
+                    } else if v.grade == nil {
+                        d.error("invalid-grade", "観点「\(facet.label)」の値「\(v.value)」に評価がありません。", at: v.location)
+                    }
+                }
+            }
+        }
+    }
+
+    static func checkHistory(_ page: ContentPage, sources: [String: SourceDocument], byID: [String: ContentPage], into d: inout Diagnostics) {
+        var lastDateByFamily: [String: String] = [:]
+        var removed = false
+        for (i, h) in page.history.enumerated() {
+            guard let edition = sources[h.edition] else {
+                d.error("unknown-edition", "版「\(h.edition)」は \(ParsePhase.sourcesPath) に登録されていません。", at: h.location)
+                continue
+            }
+            if let last = lastDateByFamily[edition.family], edition.date < last {
+                d.error("history-order", "履歴の版が古い順になっていません（「\(h.edition)」が前の項目より古い版です）。", at: h.location)
+            }
+            lastDateByFamily[edition.family] = edition.date
+            if h.change == .added && i > 0 && page.history[..<i].contains(where: { $0.change != .removed }) {
+                d.error("history-order", "「追加」（added）の前に別の履歴があります。追加は最初の履歴にしてください。", at: h.location)
+            }
+            if removed && h.change != .added {
+                d.error("history-order", "削除（removed）の後に「\(h.change.label)」の履歴があります。", at: h.location)
+            }
+            removed = h.change == .removed
+            if h.change == .changed && (h.before == nil || h.after == nil) {
+                d.error("missing-field", "「変更」（changed）の履歴には before と after の両方を書いてください。", at: h.location)
+            }
+        }
+        if page.status != .active {
+            if let s = page.successor, byID[s.value] == nil {
+                d.error("unknown-reference", "後継の規定「\(s.value)」はありません。", at: s.location)
+            }
+            if page.status == .renamed && page.successor == nil {
+                d.error("missing-field", "status が renamed の規定には successor（新しいID）を書いてください。", at: page.idLocation)
+            }
+        } else if let s = page.successor {
+            d.warning("unused-successor", "successor は status が retired または renamed のときだけ使われます。", at: s.location)
+        }
+    }
+}

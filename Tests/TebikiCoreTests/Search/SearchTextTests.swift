@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import TebikiCore
+
+/// The shared cases also checked by Tests/js/search-core.test.js (docs/search.md).
+struct TokenizerCase: Decodable, CustomTestStringConvertible {
+    let input: String
+    let normalized: String
+    let tokens: [String]
+    let note: String?
+
+    var testDescription: String { note ?? input.debugDescription }
+}
+
+private func loadTokenizerCases() throws -> [TokenizerCase] {
+    let url = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Search
+        .deletingLastPathComponent()  // TebikiCoreTests
+        .deletingLastPathComponent()  // Tests
+        .appendingPathComponent("Fixtures/search/tokenizer-cases.json")
+    return try JSONDecoder().decode([TokenizerCase].self, from: Data(contentsOf: url))
+}
+
+/// Scalar-exact comparison: `String ==` treats canonically equivalent strings as equal,
+/// which would hide a missing composition (カ + U+3099 versus ガ).
+private func scalars(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
+
+@Suite("SearchText")
+struct SearchTextTests {
+    @Test("fixture has enough cases")
+    func fixtureSize() throws {
+        #expect(try loadTokenizerCases().count >= 30)
+    }
+
+    @Test("normalize and tokens agree with the shared fixture", arguments: try loadTokenizerCases())
+    func sharedCase(_ c: TokenizerCase) {
+        #expect(scalars(SearchText.normalize(c.input)) == scalars(c.normalized), "normalize(\(c.input.debugDescription))")
+        #expect(SearchText.tokens(c.input).map(scalars) == c.tokens.map(scalars), "tokens(\(c.input.debugDescription))")
+    }
+
+    @Test func fullWidthAndHalfWidthAgree() {
+        #expect(SearchText.normalize("第３条") == SearchText.normalize("第3条"))
+        #expect(SearchText.normalize("ＡＢＣ") == "abc")
+        #expect(scalars(SearchText.normalize("ｶﾞｲﾄﾞﾗｲﾝ")) == scalars("がいどらいん"))
+    }
+
+    @Test func longVowelAndKanaFolding() {
+        #expect(SearchText.normalize("サーバー") == SearchText.normalize("サーバ"))
+        #expect(SearchText.normalize("キャッシュ") == SearchText.normalize("きやつしゆ"))
+        #expect(SearchText.tokens("ヒラガナ") == SearchText.tokens("ひらがな"))
+    }
+
+    @Test func tokensOfNormalizedTextSkipNormalisation() {
+        let n = SearchText.normalize("USBメモリ")
+        #expect(SearchText.tokens(normalized: n) == ["usb", "めも", "もり"])
+    }
+
+    @Test func normalizeIsIdempotent() throws {
+        for c in try loadTokenizerCases() {
+            let once = SearchText.normalize(c.input)
+            #expect(scalars(SearchText.normalize(once)) == scalars(once))
+        }
+    }
+}
