@@ -39,7 +39,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TebikiCoreTests",
-            dependencies: ["TebikiCore"]
+            dependencies: ["TebikiCore"],
+            swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -271,6 +271,8 @@ test('excerpt marks the matches', () => {
   const { text, marks } = hit.excerpt;
   assert.ok(marks.length > 0);
   for (const [a, b] of marks) assert.equal(text.slice(a, b), '再委託');
+  const top = r.results.find((x) => x.doc.id === 'hb-subcontracting-limit');
+  assert.deepEqual(top.titleMarks.map(([a, b]) => top.doc.title.slice(a, b)), ['再委託']);
   // Matches in folded text map back to the original characters.
   const idx = buildIndex([{ id: 'x', title: 'x', text: 'まず、ｻｰﾊﾞｰとＵＳＢメモリを確認する。' }], []);
   const ex = search(idx, 'サーバ usb').results[0].excerpt;

@@ -33,13 +33,14 @@ public struct SiteSource: Sendable {
             theme = String(match.1)
         }
         for folder in ["content", theme] {
-            let base = root.appendingPathComponent(folder)
-            guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
-            for case let url as URL in walker {
-                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
-                let rel = folder + "/" + url.path.dropFirst(base.path.count + 1)
-                if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                files[rel] = try Data(contentsOf: url)
+            let base = root.appendingPathComponent(folder).standardizedFileURL
+            guard let walker = fm.enumerator(atPath: base.path) else { continue }
+            for case let relative as String in walker {
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                var isDirectory: ObjCBool = false
+                let full = base.appendingPathComponent(relative)
+                guard fm.fileExists(atPath: full.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                files[folder + "/" + relative] = try Data(contentsOf: full)
             }
         }
         return SiteSource(files: files)

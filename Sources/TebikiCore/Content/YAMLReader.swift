@@ -23,7 +23,7 @@ struct YAMLReader {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            let (line, column, problem) = Self.describe(error)
+            let (line, column, problem) = Self.describe(error, lineOffset: lineOffset)
             diagnostics.error("yaml-syntax", "YAMLの書き方に誤りがあります（\(problem)）。",
                               at: SourceLocation(path: path, line: line + lineOffset, column: column))
         } catch {
@@ -32,9 +32,15 @@ struct YAMLReader {
         return nil
     }
 
-    static func describe(_ error: YamlError) -> (Int, Int, String) {
+    /// Position and text of a YAML error. libyaml often detects a problem on a later line than
+    /// the construct that caused it (an unclosed `[`), so the start of that construct is reported
+    /// when known, and the line where the problem was detected is named in the message.
+    static func describe(_ error: YamlError, lineOffset: Int) -> (Int, Int, String) {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            if let context, context.mark.line < mark.line {
+                return (context.mark.line, context.mark.column, "\(problem)。\(context.text)、\(mark.line + lineOffset)行目で検出")
+            }
             return (mark.line, mark.column, problem)
         case let .duplicatedKeysInMapping(duplicates, context):
             return (context.mark.line, context.mark.column, "キーが重複しています: \(duplicates.joined(separator: ", "))")

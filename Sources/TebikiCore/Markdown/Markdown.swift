@@ -22,6 +22,8 @@ public enum Markdown {
         public var extensions = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
         /// Add `id`s and anchor links to headings.
         public var headingAnchors = true
+        /// GFM footnotes (off in production; the spec runner turns them on for extensions.txt).
+        public var footnotes = false
         public init() {}
     }
 
@@ -98,8 +100,8 @@ public enum Markdown {
     // MARK: - C plumbing
 
     private static func cmarkOptions(_ options: Options) -> Int32 {
-        // CMARK_OPT_UNSAFE = 1 << 17; CMARK_OPT_DEFAULT = 0.
-        options.unsafe ? Int32(1 << 17) : 0
+        // CMARK_OPT_UNSAFE = 1 << 17, CMARK_OPT_FOOTNOTES = 1 << 13; CMARK_OPT_DEFAULT = 0.
+        (options.unsafe ? Int32(1 << 17) : 0) | (options.footnotes ? Int32(1 << 13) : 0)
     }
 
     private static func withDocument(_ markdown: String, options: Options,

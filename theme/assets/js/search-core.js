@@ -367,7 +367,7 @@
 
   /**
    * search(index, query, {filters, includeRetired, limit})
-   * → {results: [{doc, score, excerpt: {text, marks}}], total, mode: 'and'|'or'}
+   * → {results: [{doc, score, excerpt: {text, marks}, titleMarks}], total, mode: 'and'|'or'}
    */
   function search(index, query, options) {
     const opts = options || {};
@@ -454,6 +454,7 @@
       doc: p.docs[d],
       score,
       excerpt: excerptFor(p.docs[d], needles),
+      titleMarks: findMarks(p.docs[d].title || '', needles),
     }));
     return { results, total: ranked.length, mode };
   }
@@ -478,6 +479,19 @@
 
   const COMBINING = /[\p{M}\uFF9E\uFF9F]/u;
 
+  function isCombining(cp) {
+    if (cp < 0x300) return false;
+    if (cp >= 0x3000 && cp <= 0x9FFF) return cp === 0x3099 || cp === 0x309A;
+    return COMBINING.test(String.fromCodePoint(cp));
+  }
+
+  // Characters NFKC leaves alone and whose folding is kana folding only.
+  function isStableCJK(cp) {
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3041 && cp <= 0x3096) ||
+      (cp >= 0x30A1 && cp <= 0x30FE) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+      (cp >= 0x3001 && cp <= 0x3006) || (cp >= 0x3008 && cp <= 0x3011);
+  }
+
   /**
    * Normalises `s` unit by unit (a code point and its combining marks) and keeps, for every
    * UTF-16 index of the result, the [start, end) range of the unit it came from.
@@ -490,17 +504,28 @@
     let i = 0;
     while (i < s.length) {
       const start = i;
-      i += s.codePointAt(i) > 0xFFFF ? 2 : 1;
+      const cp0 = s.codePointAt(i);
+      i += cp0 > 0xFFFF ? 2 : 1;
       while (i < s.length) {
         const cp = s.codePointAt(i);
-        if (!COMBINING.test(String.fromCodePoint(cp))) break;
+        if (!isCombining(cp)) break;
         i += cp > 0xFFFF ? 2 : 1;
       }
-      const unit = s.slice(start, i);
-      let n = unit.length === 1 && unit.charCodeAt(0) < 0x80
-        ? (unit >= 'A' && unit <= 'Z' ? unit.toLowerCase() : unit)
-        : normalize(unit);
-      if (prevKana) n = n.replace(/^ー+/, '');
+      let n;
+      if (i - start === 1 && cp0 < 0x80) {
+        n = (cp0 >= 0x41 && cp0 <= 0x5A) ? String.fromCharCode(cp0 + 0x20) : s[start];
+      } else if (i - start === 1 && isStableCJK(cp0)) {
+        let cp = cp0;
+        if (cp === 0x30FC) n = 'ー';
+        else {
+          if (cp >= 0x30A1 && cp <= 0x30F6) cp -= 0x60;
+          const large = SMALL_TO_LARGE.get(cp);
+          n = String.fromCharCode(large !== undefined ? large : cp);
+        }
+      } else {
+        n = normalize(s.slice(start, i));
+      }
+      if (prevKana && n.charCodeAt(0) === 0x30FC) n = n.replace(/^ー+/, '');
       if (!n) { // a dropped ー belongs to the character before it (サーバー is marked whole)
         if (ends.length) ends[ends.length - 1] = i;
         continue;

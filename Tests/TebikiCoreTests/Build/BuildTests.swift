@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import TebikiCore
+
+@Suite struct BuildTests {
+    func build(_ name: String = "minimal") throws -> Builder.Result {
+        try Builder.build(try SiteSource.read(from: Fixtures.site(name)))
+    }
+
+    func file(_ r: Builder.Result, _ path: String) throws -> String {
+        String(decoding: try #require(r.files.first { $0.path == path }).data, as: UTF8.self)
+    }
+
+    @Test func buildsEveryPageKind() throws {
+        let r = try build()
+        let paths = Set(r.files.map(\.path))
+        for p in ["index.html", "rules/subcontracting.html", "rules/index.html", "facets/index.html", "facets/phase-contract.html",
+                  "facets/form-build.html", "glossary/term-subcontract.html", "checklists/checklist-basic.html", "checklists/checklist-basic.csv",
+                  "scenarios/scenario-cloud.html", "sources.html", "search.html", "lookup.html", "data/catalog.json",
+                  "search/index.json", "search/index.js", "assets/css/site.css", "changes/doc-new.html", "changes/feed.xml"] {
+            #expect(paths.contains(p), "missing \(p)")
+        }
+    }
+
+    @Test func requirementPageShowsSourcesGradesAndResolvedLinks() throws {
+        let html = try file(try build(), "rules/subcontracting.html")
+        #expect(html.contains("9.3.5"))
+        #expect(html.contains("新ガイドライン"))
+        #expect(html.contains("○</span> 必須"))
+        #expect(html.contains("×</span> 該当なし"))
+        #expect(html.contains("href=\"../rules/contract-items.html#"))
+        #expect(html.contains("href=\"../assets/css/site.css\""))
+        #expect(html.contains("<ins>業務</ins>") && html.contains("<del>外部</del>"))
+    }
+
+    @Test func hostileContentIsEscaped() throws {
+        let source = try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a").replacingOccurrences(of: "title: 規定a", with: "title: \"<script>alert('x')</script>\"")])
+        let r = try Builder.build(source)
+        let html = try file(r, "rules/a.html")
+        #expect(!html.contains("<script>alert"))
+        #expect(html.contains("&lt;script&gt;"))
+    }
+
+    @Test func everyLinkIsRelativeAndNamesAFile() throws {
+        let r = try build()
+        let paths = Set(r.files.map(\.path))
+        for f in r.files where f.path.hasSuffix(".html") {
+            let html = String(decoding: f.data, as: UTF8.self)
+            for m in html.matches(of: /(?:href|src)="([^"]*)"/) {
+                let url = String(m.1)
+                if url.hasPrefix("#") || url.hasPrefix("https://") || url.hasPrefix("mailto:") { continue }
+                #expect(!url.hasPrefix("/") && !url.hasPrefix("//"), "\(f.path): absolute \(url)")
+                let path = url.split(separator: "#").first.map(String.init)?.split(separator: "?").first.map(String.init) ?? ""
+                let resolved = URL(fileURLWithPath: "/site/" + f.path).deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL.path
+                let rel = String(resolved.dropFirst("/site/".count))
+                #expect(paths.contains(rel), "\(f.path): \(url) → \(rel) does not exist")
+            }
+        }
+    }
+
+    @Test func catalogListsRequirements() throws {
+        let json = try JSONSerialization.jsonObject(with: try #require(try build().files.first { $0.path == "data/catalog.json" }).data) as! [String: Any]
+        let reqs = json["requirements"] as! [[String: Any]]
+        #expect(reqs.map { $0["id"] as! String } == ["contract-items", "subcontracting"])
+        let first = reqs[1]
+        #expect(first["url"] as? String == "rules/subcontracting.html")
+        #expect((first["sources"] as! [[String: String]])[0] == ["doc": "doc-new", "section": "9.3.5"])
+        #expect((first["facets"] as! [String: Any])["form"] as? [String: String] == ["build": "required", "cloud": "na"])
+    }
+
+    @Test func checklistCSVHasBOMAndCRLF() throws {
+        let data = try #require(try build().files.first { $0.path == "checklists/checklist-basic.csv" }).data
+        #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
+        let text = String(decoding: data.dropFirst(3), as: UTF8.self)
+        #expect(text.components(separatedBy: "\r\n").count == 4)   // header + 2 rows + trailing empty
+        #expect(text.contains("\"再委託の条件を定めたか、\"\"引用\"\"と,カンマ\""))
+    }
+
+    @Test func twoBuildsAreByteIdentical() throws {
+        let a = try build(), b = try build()
+        #expect(a.files.map(\.path) == b.files.map(\.path))
+        for (x, y) in zip(a.files, b.files) { #expect(x.data == y.data, "\(x.path) differs") }
+    }
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs what a target needs on a fresh Debian machine, quietly when it is already there.
+# usage: scripts/ensure-deps.sh build|test|bench
+set -eu
+need_debs="libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"
+need_pips=""
+case "${1:-build}" in
+  build) ;;
+  test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils"; need_pips="selenium pytest" ;;
+  bench) need_debs="$need_debs hugo time"; need_pips="pagefind-bin-extended" ;;
+esac
+
+missing=""
+for p in $need_debs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "Installing Debian packages:$missing"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+for p in $need_pips; do
+  mod=$(echo "$p" | tr '-' '_')
+  case "$p" in pagefind-bin-extended) mod=pagefind_bin_extended ;; esac
+  python3 -c "import $mod" 2>/dev/null || { echo "Installing Python package: $p"; python3 -m pip install -q "$p"; }
+done
+
+command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] || { echo "Swift is required (expected at /opt/swift)." >&2; exit 1; }
