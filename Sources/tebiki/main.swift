@@ -8,7 +8,7 @@ struct Tebiki: ParsableCommand {
         commandName: "tebiki",
         abstract: "Markdown の知識ベースから検索できる静的サイトを作ります。",
         version: TebikiVersion.string,
-        subcommands: [Build.self, Check.self]
+        subcommands: [Build.self, Check.self, Diff.self]
     )
 }
 
@@ -22,15 +22,23 @@ struct Build: ParsableCommand {
     @OptionGroup var options: SourceOptions
     @Option(name: .long, help: "出力先のフォルダ（既定: site.yml の output、なければ _site）")
     var output: String?
+    @Flag(name: .long, help: "前回の生成結果を使わず、すべてのページを生成し直す")
+    var noCache = false
 
     func run() throws {
         let start = Date()
         let root = URL(fileURLWithPath: options.source)
         let source = try readSource(root)
         let showProgress = isatty(2) != 0
+        let configured = source.text("site.yml").flatMap { $0.firstMatch(of: /(?m)^output:\s*(\S+)\s*$/).map { String($0.1) } } ?? "_site"
+        let outputURL = (output.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)).standardizedFileURL
+        let cacheURL = BuildCache.location(for: outputURL)
+        let cache = noCache ? BuildCache() : BuildCache.load(from: cacheURL)
         let result: Builder.Result
         do {
-            result = try Builder.build(source) { phase in
+            result = try Builder.build(source, cache: cache, previousExists: { path in
+                FileManager.default.fileExists(atPath: outputURL.appendingPathComponent(path).path)
+            }) { phase in
                 if showProgress && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
             }
         } catch let errors as ContentErrors {
@@ -38,11 +46,10 @@ struct Build: ParsableCommand {
             throw ExitCode(1)
         }
         report(result.diagnostics)
-        let configured = source.text("site.yml").flatMap { $0.firstMatch(of: /(?m)^output:\s*(\S+)\s*$/).map { String($0.1) } } ?? "_site"
-        let outputURL = output.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)
-        let stats = try OutputWriter.write(result.files, to: outputURL.standardizedFileURL)
+        let stats = try OutputWriter.write(result.files, to: outputURL)
+        try? result.cache.save(to: cacheURL)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
-        print("tebiki: \(result.pageCount) ページ、\(result.files.count) ファイルを \(outputURL.path) に出力しました（書き込み \(stats.written)、変更なし \(stats.unchanged)、\(seconds) 秒）")
+        print("tebiki: \(result.pageCount) ページ（うち再生成 \(result.pageCount - result.pagesReused)）、\(result.files.count) ファイルを \(outputURL.path) に出力しました（書き込み \(stats.written)、変更なし \(stats.unchanged)、\(seconds) 秒）")
     }
 }
 
@@ -56,6 +63,73 @@ struct Check: ParsableCommand {
         report(diagnostics)
         if diagnostics.hasErrors { throw ExitCode(1) }
         print("tebiki: 問題はありません（警告 \(diagnostics.warningCount) 件）")
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "2つの内容（フォルダ、または git のリビジョン）を比べ、規定の追加・削除・ID変更・変更を示します。",
+        discussion: "例: tebiki diff old-site new-site ／ tebiki diff --from v2021 --to HEAD")
+    @Argument(help: "比較元のフォルダ（site.yml のあるフォルダ）") var old: String?
+    @Argument(help: "比較先のフォルダ") var new: String?
+    @Option(help: "比較元の git リビジョン（--source のリポジトリ内）") var from: String?
+    @Option(help: "比較先の git リビジョン（既定: 作業中のフォルダ）") var to: String?
+    @Option(help: "git リビジョンを比べるときのサイトのフォルダ") var source: String = "."
+    @Flag(help: "結果を JSON で出力する") var json = false
+    @Option(help: "この版（出典のキー）の履歴の下書きを書き出す") var draftHistory: String?
+    @Option(help: "履歴の下書きの出力先（既定: 標準出力）") var draftOutput: String?
+
+    func validate() throws {
+        if from == nil && (old == nil || new == nil) {
+            throw ValidationError("比較する2つのフォルダ（OLD NEW）か、--from REV [--to REV] を指定してください。")
+        }
+    }
+
+    func run() throws {
+        let oldSource: SiteSource, newSource: SiteSource
+        if let from {
+            oldSource = try gitTree(from)
+            newSource = try to.map(gitTree) ?? readSource(URL(fileURLWithPath: source))
+        } else {
+            oldSource = try readSource(URL(fileURLWithPath: old!))
+            newSource = try readSource(URL(fileURLWithPath: new!))
+        }
+        let (o, od) = ContentDiff.load(oldSource), (n, nd) = ContentDiff.load(newSource)
+        for d in [od, nd] where d.hasErrors { report(d) }
+        guard let o, let n, !od.hasErrors, !nd.hasErrors else { throw ExitCode(1) }
+        let changes = ContentDiff.compare(old: o, new: n)
+        if json {
+            FileHandle.standardOutput.write(try ContentDiff.json(changes))
+            print("")
+        } else {
+            print(ContentDiff.report(changes), terminator: "")
+        }
+        if let edition = draftHistory {
+            let text = ContentDiff.draftHistory(changes, edition: edition)
+            if let path = draftOutput {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+                FileHandle.standardError.write(Data("tebiki: 履歴の下書きを \(path) に書き出しました。\n".utf8))
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+
+    /// Exports `site.yml` and `content/` of a git revision into a temporary folder.
+    func gitTree(_ rev: String) throws -> SiteSource {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tebiki-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "git -C \"$1\" archive \"$2\" -- site.yml content | tar -x -C \"$3\"", "sh", source, rev, dir.path]
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            FileHandle.standardError.write(Data("tebiki: error: git リビジョン「\(rev)」を読み出せません。\n".utf8))
+            throw ExitCode(1)
+        }
+        return try SiteSource.read(from: dir)
     }
 }
 

@@ -8,6 +8,10 @@ public enum Builder {
         /// Warnings (a successful build has no errors).
         public var diagnostics: Diagnostics
         public var pageCount: Int
+        /// Pages not rendered because their inputs did not change.
+        public var pagesReused: Int
+        /// The cache to store for the next build.
+        public var cache: BuildCache
     }
 
     /// Parse and validate only (`tebiki check`).
@@ -21,7 +25,10 @@ public enum Builder {
 
     /// Builds every output file in memory. Throws `ContentErrors` with all diagnostics when
     /// the content has errors; nothing is written in that case.
-    public static func build(_ source: SiteSource, progress: (String) -> Void = { _ in }) throws -> Result {
+    /// With a cache from the previous build, a page whose fingerprint is unchanged and whose
+    /// previous output still exists (`previousExists`) is not rendered.
+    public static func build(_ source: SiteSource, cache: BuildCache = BuildCache(), previousExists: (String) -> Bool = { _ in false },
+                             progress: (String) -> Void = { _ in }) throws -> Result {
         var diagnostics = Diagnostics()
         progress("読み込み")
         guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
@@ -34,16 +41,23 @@ public enum Builder {
         progress("ページの生成")
         let renderer = PageRenderer(model: model, theme: theme)
         let jobs = renderer.jobs()
-        var files = parallelMap(jobs) { renderer.render($0) }
+        var newCache = BuildCache()
+        let rendered = parallelMap(jobs) { job -> (OutputFile, BuildCache.Entry) in
+            let (context, fingerprint) = renderer.prepare(job)
+            if let old = cache.entries[job.path], old.fingerprint == fingerprint, previousExists(job.path) {
+                return (OutputFile(path: job.path, data: Data(), reusePrevious: true), old)
+            }
+            let (file, plain) = renderer.render(job, context: context)
+            return (file, BuildCache.Entry(fingerprint: fingerprint, plainText: plain))
+        }
+        var files = rendered.map(\.0)
+        for (job, r) in zip(jobs, rendered) { newCache.entries[job.path] = r.1 }
+        let reused = files.filter(\.reusePrevious).count
 
         progress("索引の作成")
         let contentPages = model.requirements + model.glossary + model.checklists + model.scenarios
-        let plain = parallelMap(contentPages) { page in
-            var o = Markdown.Options()
-            o.headingAnchors = false
-            return Markdown.render(page.body, options: o).plainText
-        }
-        let plainTexts = Dictionary(zip(contentPages.map(\.id), plain), uniquingKeysWith: { a, _ in a })
+        let plainTexts = Dictionary(contentPages.map { ($0.id, newCache.entries[SiteModel.url(of: $0)]?.plainText ?? "") },
+                                    uniquingKeysWith: { a, _ in a })
         let index = try Indexer.searchIndex(model, plainTexts: plainTexts)
         files.append(OutputFile(path: "search/index.json", data: index))
         files.append(OutputFile(path: "search/index.js", data: Indexer.script(global: "TEBIKI_SEARCH_INDEX", json: index)))
@@ -60,7 +74,7 @@ public enum Builder {
         files.append(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
         files += theme.assets.map { OutputFile(path: $0.path, data: $0.data) }
         files.sort { $0.path < $1.path }
-        return Result(files: files, diagnostics: diagnostics, pageCount: jobs.count)
+        return Result(files: files, diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused, cache: newCache)
     }
 
     /// Runs `transform` on every element across the cores; results keep the input order so the

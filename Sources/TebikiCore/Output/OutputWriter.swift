@@ -29,7 +29,10 @@ public enum OutputWriter {
                     try fm.createDirectory(at: temp.appendingPathComponent(dir), withIntermediateDirectories: true)
                 }
                 let previous = output.appendingPathComponent(file.path)
-                if let existing = fm.contents(atPath: previous.path), existing == file.data,
+                if file.reusePrevious {
+                    try fm.linkItem(at: previous, to: dest)
+                    stats.unchanged += 1
+                } else if let existing = fm.contents(atPath: previous.path), existing == file.data,
                    (try? fm.linkItem(at: previous, to: dest)) != nil {
                     stats.unchanged += 1
                 } else {

@@ -4,6 +4,14 @@ import Foundation
 public struct OutputFile: Sendable {
     public var path: String
     public var data: Data
+    /// Unchanged since the previous build (cache hit): keep the previous output's file.
+    public var reusePrevious = false
+
+    public init(path: String, data: Data, reusePrevious: Bool = false) {
+        self.path = path
+        self.data = data
+        self.reusePrevious = reusePrevious
+    }
 }
 
 /// Turns the site model into HTML pages through the theme's Mustache templates.
@@ -22,6 +30,8 @@ struct PageRenderer {
         var context: @Sendable (String) -> [String: Any]   // root → context
         var scripts: [String] = []
         var bodyClass: String = ""
+        /// Site-relative page the browser moves to after showing this one (retired IDs).
+        var redirect: String? = nil
     }
 
     func jobs() -> [Job] {
@@ -34,7 +44,8 @@ struct PageRenderer {
         for r in m.requirements {
             jobs.append(Job(path: SiteModel.url(of: r), template: "requirement", title: r.title, nav: "rules",
                             breadcrumbs: [("規定の一覧", "rules/index.html"), (r.title, nil)],
-                            context: { root in self.requirementContext(r, root) }, bodyClass: r.status == .active ? "" : "retired"))
+                            context: { root in self.requirementContext(r, root) }, bodyClass: r.status == .active ? "" : "retired",
+                            redirect: r.status == .active ? nil : r.successor.flatMap { m.byID[$0.value] }.map { SiteModel.url(of: $0) }))
         }
         jobs.append(Job(path: "facets/index.html", template: "facets-index", title: "観点から探す", nav: "facets",
                         breadcrumbs: [("観点から探す", nil)], context: { root in self.facetsIndexContext(root) }))
@@ -87,10 +98,23 @@ struct PageRenderer {
         ("changes", "改定の履歴", "changes/index.html"), ("sources", "出典文書", "sources.html"),
     ]
 
-    func render(_ job: Job) -> OutputFile {
+    /// The page's template context and a fingerprint of everything that goes into it.
+    func prepare(_ job: Job) -> (context: [String: Any], fingerprint: String) {
         let root = LinkResolver.root(for: job.path)
         var context = job.context(root)
         context["root"] = root
+        var h = Fingerprint.FNV()
+        h.add(theme.fingerprint)
+        h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
+        for (label, url) in job.breadcrumbs { h.add(label); h.add(url ?? "") }
+        for s in job.scripts { h.add(s) }
+        Fingerprint.of(context, into: &h)
+        return (context, h.hex)
+    }
+
+    /// Renders a prepared page; also returns the plain text of its Markdown body, for the index.
+    func render(_ job: Job, context: [String: Any]) -> (file: OutputFile, plainText: String?) {
+        let root = LinkResolver.root(for: job.path)
         let content = theme.render(job.template, context)
         var crumbs: [[String: Any]] = [["label": "ホーム", "url": root + "index.html"]]
         crumbs += job.breadcrumbs.map { label, url in url.map { ["label": label, "url": root + $0] } ?? ["label": label] }
@@ -107,24 +131,39 @@ struct PageRenderer {
             "breadcrumbs": job.breadcrumbs.isEmpty ? [] : crumbs,
             "scripts": (job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"]).uniqued().map { ["src": root + $0] },
             "generator": "Tebiki",
+            "redirect": job.redirect.map { root + $0 } as Any,
         ]
-        return OutputFile(path: job.path, data: Data(theme.render("layout", layout).utf8))
+        let file = OutputFile(path: job.path, data: Data(theme.render("layout", layout).utf8))
+        return (file, (context["body"] as? DeferredMarkdown)?.rendered.plainText)
     }
 
     // MARK: - Shared pieces
 
     static func facetURL(_ facet: String, _ value: String) -> String { "facets/\(facet)-\(value).html" }
 
-    func markdown(_ page: ContentPage, root: String) -> String {
-        renderMarkdown(page.body, root: root)
+    func markdown(_ page: ContentPage, root: String) -> DeferredMarkdown {
+        let targets = page.links.compactMap { LinkResolver.contentTarget(of: $0.url) }.map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
+        return deferred(page.body, root: root, targets: targets)
     }
 
-    func renderMarkdown(_ text: String, root: String) -> String {
-        Markdown.render(text) { url in
-            guard let id = LinkResolver.contentTarget(of: url), let target = model.byID[id] else { return .keep }
-            let fragment = LinkResolver.fragment(of: url).map { "#" + $0 } ?? ""
-            return .replace(root + SiteModel.url(of: target) + fragment)
-        }.html
+    func renderMarkdown(_ text: String, root: String) -> DeferredMarkdown {
+        // History snippets are short; find their link targets with a cheap scan of `(x.md`.
+        let targets = text.split(separator: "(").dropFirst().compactMap { part -> String? in
+            let url = part.prefix { $0 != ")" && $0 != " " }
+            return LinkResolver.contentTarget(of: String(url)).map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
+        }
+        return deferred(text, root: root, targets: targets)
+    }
+
+    private func deferred(_ text: String, root: String, targets: [String]) -> DeferredMarkdown {
+        let byID = model.byID
+        return DeferredMarkdown(text: text, linkTargets: targets) { text in
+            Markdown.render(text) { url in
+                guard let id = LinkResolver.contentTarget(of: url), let target = byID[id] else { return .keep }
+                let fragment = LinkResolver.fragment(of: url).map { "#" + $0 } ?? ""
+                return .replace(root + SiteModel.url(of: target) + fragment)
+            }
+        }
     }
 
     func facetGroups(_ page: ContentPage, root: String) -> [[String: Any]] {

@@ -6,6 +6,8 @@ struct Theme: Sendable {
     var library: MustacheLibrary
     /// Asset files: path under `assets/` in the output → bytes.
     var assets: [(path: String, data: Data)]
+    /// Changes when any template or the tool version changes; part of every page's cache key.
+    var fingerprint: String
 
     static let requiredTemplates = ["layout", "home", "requirement", "rules-index", "facets-index", "facet-value",
                                     "glossary-index", "glossary-term", "checklist", "checklists-index",
@@ -32,7 +34,10 @@ struct Theme: Sendable {
         }
         let assetFolder = folder + "/assets"
         let assets = source.paths(under: assetFolder).map { (path: "assets/" + $0.dropFirst(assetFolder.count + 1), data: source.files[$0]!) }
-        return Theme(library: library, assets: assets)
+        var h = Fingerprint.FNV()
+        h.add(TebikiVersion.string)
+        for path in source.paths(under: templateFolder, suffix: ".mustache") { h.add(path); h.add(source.text(path) ?? "") }
+        return Theme(library: library, assets: assets, fingerprint: h.hex)
     }
 
     func render(_ template: String, _ context: [String: Any]) -> String {
