@@ -118,7 +118,7 @@ struct PageRenderer {
         let content = theme.render(job.template, context)
         var crumbs: [[String: Any]] = [["label": "ホーム", "url": root + "index.html"]]
         crumbs += job.breadcrumbs.map { label, url in url.map { ["label": label, "url": root + $0] } ?? ["label": label] }
-        let layout: [String: Any] = [
+        var layout: [String: Any] = [
             "lang": model.config.language,
             "siteTitle": model.config.title,
             "siteDescription": model.config.description,
@@ -131,8 +131,9 @@ struct PageRenderer {
             "breadcrumbs": job.breadcrumbs.isEmpty ? [] : crumbs,
             "scripts": (job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"]).uniqued().map { ["src": root + $0] },
             "generator": "Tebiki",
-            "redirect": job.redirect.map { root + $0 } as Any,
         ]
+        // Never put an Optional into a context: Mustache renders `nil` as the text "nil".
+        if let redirect = job.redirect { layout["redirect"] = root + redirect }
         let file = OutputFile(path: job.path, data: Data(theme.render("layout", layout).utf8))
         return (file, (context["body"] as? DeferredMarkdown)?.rendered.plainText)
     }

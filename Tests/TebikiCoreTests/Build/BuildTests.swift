@@ -61,8 +61,8 @@ import Testing
     @Test func catalogListsRequirements() throws {
         let json = try JSONSerialization.jsonObject(with: try #require(try build().files.first { $0.path == "data/catalog.json" }).data) as! [String: Any]
         let reqs = json["requirements"] as! [[String: Any]]
-        #expect(reqs.map { $0["id"] as! String } == ["contract-items", "subcontracting"])
-        let first = reqs[1]
+        #expect(reqs.map { $0["id"] as! String } == ["contract-items", "old-subcontracting", "subcontracting"])
+        let first = reqs[2]
         #expect(first["url"] as? String == "rules/subcontracting.html")
         #expect((first["sources"] as! [[String: String]])[0] == ["doc": "doc-new", "section": "9.3.5"])
         #expect((first["facets"] as! [String: Any])["form"] as? [String: String] == ["build": "required", "cloud": "na"])

@@ -9,7 +9,15 @@ import Testing
 @Suite struct GFMSpecTests {
     struct Example { var file: String; var number: Int; var markdown: String; var html: String; var extensions: [String] }
 
-    static let specFolder = Fixtures.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/spec")
+    /// `TEBIKI_SPEC_DIR`, else `../shared/spec` beside the checkout, else the workspace's copy
+    /// (a clean clone in /tmp has no sibling `shared/`).
+    static let specFolder: URL = {
+        let candidates = [ProcessInfo.processInfo.environment["TEBIKI_SPEC_DIR"],
+                          Fixtures.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/spec").path,
+                          "/work/shared/spec"].compactMap { $0 }
+        let found = candidates.first { FileManager.default.fileExists(atPath: $0 + "/spec.txt") } ?? candidates[0]
+        return URL(fileURLWithPath: found)
+    }()
 
     static func examples(_ name: String) -> [Example]? {
         guard let text = try? String(contentsOf: specFolder.appendingPathComponent(name), encoding: .utf8) else { return nil }

@@ -1,0 +1,315 @@
+import Foundation
+
+/// OSCAL (https://pages.nist.gov/OSCAL/) exports of the knowledge base, in JSON:
+/// `exports/oscal/catalog.json` (every requirement as a control) and one profile per scenario
+/// in `exports/oscal/profiles/<scenario-id>.json` (the requirements the lookup lists for the
+/// scenario's selection).
+///
+/// Like the other outputs, the bytes depend on the content only: no clock, no random UUIDs,
+/// keys sorted. `last-modified` is the date of the newest source document; UUIDs are derived
+/// from names and content (see `uuid(_:)`).
+public enum OSCALExport {
+    /// The OSCAL version written and validated against (Tests/e2e/test_oscal.py checks it is in
+    /// the range the installed compliance-trestle supports). Everything written here is valid
+    /// 1.1.2 as well; 1.2 only made these documents' shapes stricter, not different.
+    public static let oscalVersion = "1.2.1"
+    /// Namespace of the props whose names OSCAL does not define (facets, source details).
+    public static let namespace = "https://tebiki.example/ns/oscal"
+
+    // MARK: OSCAL JSON shapes (only the parts Tebiki fills)
+
+    struct Property: Encodable {
+        var name: String
+        var value: String
+        var ns: String?
+        var `class`: String?
+    }
+
+    struct Link: Encodable {
+        var href: String
+        var rel: String?
+        var text: String?
+    }
+
+    struct Part: Encodable {
+        var id: String
+        var name: String
+        var prose: String
+    }
+
+    struct Metadata: Encodable {
+        var title: String
+        var lastModified: String
+        var version: String
+        var oscalVersion: String = OSCALExport.oscalVersion
+        var props: [Property]?
+        var links: [Link]?
+        enum CodingKeys: String, CodingKey {
+            case title, version, props, links
+            case lastModified = "last-modified"
+            case oscalVersion = "oscal-version"
+        }
+    }
+
+    struct Control: Encodable {
+        var id: String
+        var title: String
+        var props: [Property]?
+        var links: [Link]?
+        var parts: [Part]?
+    }
+
+    struct Group: Encodable {
+        var id: String
+        var `class`: String?
+        var title: String
+        var props: [Property]?
+        var controls: [Control]
+    }
+
+    struct Resource: Encodable {
+        struct Citation: Encodable { var text: String }
+        struct DocumentID: Encodable { var identifier: String }
+        var uuid: String
+        var title: String
+        var props: [Property]?
+        var documentIDs: [DocumentID]
+        var citation: Citation
+        enum CodingKeys: String, CodingKey {
+            case uuid, title, props, citation
+            case documentIDs = "document-ids"
+        }
+    }
+
+    struct BackMatter: Encodable { var resources: [Resource] }
+
+    struct Catalog: Encodable {
+        var uuid: String
+        var metadata: Metadata
+        var groups: [Group]
+        var backMatter: BackMatter?
+        enum CodingKeys: String, CodingKey {
+            case uuid, metadata, groups
+            case backMatter = "back-matter"
+        }
+    }
+
+    struct CatalogDocument: Encodable { var catalog: Catalog }
+
+    struct Selection: Encodable {
+        struct Matching: Encodable { var pattern: String }
+        var withIDs: [String]?
+        var matching: [Matching]?
+        enum CodingKeys: String, CodingKey {
+            case matching
+            case withIDs = "with-ids"
+        }
+    }
+
+    struct Import: Encodable {
+        struct IncludeAll: Encodable {}
+        var href: String
+        var includeAll: IncludeAll?
+        var includeControls: [Selection]?
+        var excludeControls: [Selection]?
+        enum CodingKeys: String, CodingKey {
+            case href
+            case includeAll = "include-all"
+            case includeControls = "include-controls"
+            case excludeControls = "exclude-controls"
+        }
+    }
+
+    struct Merge: Encodable {
+        var asIs = true
+        enum CodingKeys: String, CodingKey { case asIs = "as-is" }
+    }
+
+    struct Profile: Encodable {
+        var uuid: String
+        var metadata: Metadata
+        var imports: [Import]
+        var merge = Merge()
+    }
+
+    struct ProfileDocument: Encodable { var profile: Profile }
+
+    // MARK: Catalog
+
+    /// `exports/oscal/catalog.json`. Controls are grouped by the first `multi` facet of
+    /// site.yml (段階 `phase` in the default site), one group per value in site.yml order,
+    /// then a group 「全<facet label>」 for requirements without a value; a requirement with
+    /// several values sits in the group of the first of them in site.yml order. Empty groups
+    /// are left out; controls are in ID order.
+    public static func catalog(_ model: SiteModel) throws -> Data {
+        let resourceUUID = Dictionary(model.sources.map { ($0.key, uuid("source/\($0.key)")) }, uniquingKeysWith: { a, _ in a })
+        let controls = model.requirements.map { control($0, model: model, resourceUUID: resourceUUID) }
+        var groups: [Group] = []
+        if let facet = groupingFacet(model.config) {
+            var byValue: [String: [Control]] = [:]
+            var none: [Control] = []
+            for (r, c) in zip(model.requirements, controls) {
+                let own = Set(SiteModel.values(of: r, facet: facet.key).map(\.value))
+                if let first = facet.values.first(where: { own.contains($0.key) }) {
+                    byValue[first.key, default: []].append(c)
+                } else {
+                    none.append(c)
+                }
+            }
+            for v in facet.values {
+                guard let list = byValue[v.key] else { continue }
+                groups.append(Group(id: "grp_\(facet.key)_\(v.key)", class: facet.key, title: v.label,
+                                    props: [Property(name: facet.key, value: v.key, ns: namespace)], controls: list))
+            }
+            if !none.isEmpty {
+                groups.append(Group(id: "grp_\(facet.key)", class: facet.key, title: "全\(facet.label)", controls: none))
+            }
+        } else if !controls.isEmpty {
+            groups.append(Group(id: "grp_all", title: model.config.title, controls: controls))
+        }
+        let resources = model.sources.map { s in
+            Resource(uuid: resourceUUID[s.key]!, title: s.title,
+                     props: nonEmpty([("publisher", s.publisher), ("edition", s.edition), ("date", s.date)].compactMap { name, value in
+                         value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Property(name: name, value: value, ns: namespace)
+                     }),
+                     documentIDs: [.init(identifier: s.key)],
+                     citation: .init(text: citation(s)))
+        }
+        var doc = CatalogDocument(catalog: Catalog(uuid: "", metadata: metadata(title: model.config.title, model: model),
+                                                   groups: groups, backMatter: resources.isEmpty ? nil : BackMatter(resources: resources)))
+        // The document UUID changes whenever the content does (as OSCAL asks) and only then.
+        doc.catalog.uuid = uuid("catalog\n", try encode(doc))
+        return try encode(doc)
+    }
+
+    static func groupingFacet(_ config: SiteConfig) -> Facet? {
+        config.facets.first { $0.kind == .multi }
+    }
+
+    static func control(_ r: ContentPage, model: SiteModel, resourceUUID: [String: String]) -> Control {
+        var props: [Property] = []
+        if r.status != .active { props.append(Property(name: "status", value: "withdrawn")) }
+        for facet in model.config.facets {
+            let own = SiteModel.values(of: r, facet: facet.key)
+            // Site order first, then anything else as written (validation rejects unknown values).
+            let ordered = facet.values.compactMap { v in own.first { $0.value == v.key } } + own.filter { o in facet.value(o.value) == nil }
+            for v in ordered {
+                props.append(Property(name: facet.key, value: v.value, ns: namespace, class: facet.kind == .graded ? v.grade : nil))
+            }
+        }
+        var links: [Link] = []
+        if let successor = r.successor?.value {
+            links.append(Link(href: "#\(successor)", rel: r.status == .renamed ? "moved-to" : "incorporated-into"))
+        }
+        links += r.related.map { Link(href: "#\($0.value)", rel: "related") }
+        for s in r.sources {
+            guard let id = resourceUUID[s.doc] else { continue }
+            links.append(Link(href: "#\(id)", rel: "reference", text: s.section))
+        }
+        links.append(Link(href: "../../\(SiteModel.url(of: r))", rel: "alternate", text: r.title))
+        var parts = [Part(id: "\(r.id)_smt", name: "statement", prose: r.summary)]
+        let body = r.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !body.isEmpty { parts.append(Part(id: "\(r.id)_gdn", name: "guidance", prose: body)) }
+        return Control(id: r.id, title: r.title, props: nonEmpty(props), links: links, parts: parts)
+    }
+
+    static func citation(_ s: SourceDocument) -> String {
+        var text = "\(s.publisher)『\(s.title)』"
+        if !s.edition.isEmpty { text += " \(s.edition)" }
+        if !s.date.isEmpty { text += "（\(s.date)）" }
+        return text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    // MARK: Profile
+
+    /// `exports/oscal/profiles/<scenario-id>.json`: imports `../catalog.json` and selects the
+    /// requirements `LookupMatch.applies` lists for the scenario's selection, keeping the
+    /// catalog's groups. When nothing matches, everything is included and then excluded (an
+    /// import must include something, and `with-ids` cannot be empty).
+    public static func profile(_ scenario: ContentPage, model: SiteModel) throws -> Data {
+        let ids = model.requirements.filter { LookupMatch.applies($0, selection: scenario.selection, config: model.config) }.map(\.id)
+        let imp: Import = ids.isEmpty
+            ? Import(href: "../catalog.json", includeAll: .init(), excludeControls: [Selection(matching: [.init(pattern: "*")])])
+            : Import(href: "../catalog.json", includeControls: [Selection(withIDs: ids)])
+        var meta = metadata(title: scenario.title, model: model)
+        var props: [Property] = []
+        for facet in model.config.facets {
+            let chosen = Set(scenario.selection.filter { $0.facet == facet.key }.flatMap { $0.values.map(\.value) })
+            for v in facet.values where chosen.contains(v.key) {
+                props.append(Property(name: facet.key, value: v.key, ns: namespace, class: "selection"))
+            }
+        }
+        meta.props = nonEmpty(props)
+        meta.links = [Link(href: "../../../\(SiteModel.url(of: scenario))", rel: "alternate", text: scenario.title)]
+        var doc = ProfileDocument(profile: Profile(uuid: "", metadata: meta, imports: [imp]))
+        doc.profile.uuid = uuid("profile/\(scenario.id)\n", try encode(doc))
+        return try encode(doc)
+    }
+
+    // MARK: Shared
+
+    static func metadata(title: String, model: SiteModel) -> Metadata {
+        let newest = model.sources.compactMap { normalizedDate($0.date) }.max()
+        return Metadata(title: title.replacingOccurrences(of: "\n", with: " "),
+                        lastModified: "\(newest ?? "1970-01-01")T00:00:00+09:00",
+                        version: newest ?? "0")
+    }
+
+    /// `2021-07-07`, `2022-03` or `2009` (as the registry writes dates) → `YYYY-MM-DD`, the
+    /// missing parts as 01; nil when it is not such a date.
+    static func normalizedDate(_ text: String) -> String? {
+        guard let m = text.trimmingCharacters(in: .whitespaces).wholeMatch(of: /(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?/) else { return nil }
+        func two(_ s: Substring?) -> String { let v = Int(s ?? "1") ?? 1; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(m.1)-\(two(m.2))-\(two(m.3))"
+    }
+
+    static func nonEmpty<T>(_ list: [T]) -> [T]? { list.isEmpty ? nil : list }
+
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return try e.encode(value)
+    }
+
+    /// A deterministic UUID for `name` (and optional content bytes).
+    ///
+    /// OSCAL requires RFC 4122 syntax with version 4 or 5 (`[45]` in its uuid pattern). A true
+    /// version-5 UUID needs SHA-1, which Foundation does not offer on Linux, and adding
+    /// swift-crypto for one hash is heavy; so this is the 128-bit FNV-1a hash of
+    /// `<namespace>/<name><bytes>` with the RFC 4122 version (4) and variant bits set. It is
+    /// not random, so it is a "v4-format" UUID rather than a true v4: same input, same UUID.
+    /// Collisions are as unlikely as for any 122-bit hash of distinct names; it is not meant
+    /// to resist deliberate collisions.
+    static func uuid(_ name: String, _ bytes: Data = Data()) -> String {
+        var h = FNV1a128()
+        h.update(Data("\(namespace)/\(name)".utf8))
+        h.update(bytes)
+        var b = h.bytes
+        b[6] = (b[6] & 0x0F) | 0x40
+        b[8] = (b[8] & 0x3F) | 0x80
+        let hex = b.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
+        let c = Array(hex)
+        return [c[0..<8], c[8..<12], c[12..<16], c[16..<20], c[20..<32]].map { String($0) }.joined(separator: "-")
+    }
+}
+
+/// 128-bit FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/), as two 64-bit halves.
+struct FNV1a128 {
+    var hi: UInt64 = 0x6c62_272e_07bb_0142
+    var lo: UInt64 = 0x62b8_2175_6295_c58d
+
+    mutating func update(_ data: Data) {
+        for byte in data {
+            lo ^= UInt64(byte)
+            // × prime 2^88 + 0x13B, modulo 2^128.
+            let (carry, low) = lo.multipliedFullWidth(by: 0x13B)
+            hi = hi &* 0x13B &+ carry &+ (lo << 24)
+            lo = low
+        }
+    }
+
+    /// Big-endian bytes of the hash.
+    var bytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: hi >> (56 - 8 * UInt64($0))) } + (0..<8).map { UInt8(truncatingIfNeeded: lo >> (56 - 8 * UInt64($0))) }
+    }
+}
