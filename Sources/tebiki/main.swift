@@ -33,7 +33,7 @@ struct Build: ParsableCommand {
         let configured = source.text("site.yml").flatMap { $0.firstMatch(of: /(?m)^output:\s*(\S+)\s*$/).map { String($0.1) } } ?? "_site"
         let outputURL = (output.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)).standardizedFileURL
         let cacheURL = BuildCache.location(for: outputURL)
-        let cache = noCache ? BuildCache() : BuildCache.load(from: cacheURL)
+        let cache = noCache ? BuildCache(tool: toolIdentity()) : BuildCache.load(from: cacheURL, tool: toolIdentity())
         let result: Builder.Result
         do {
             result = try Builder.build(source, cache: cache, previousExists: { path in
@@ -131,6 +131,15 @@ struct Diff: ParsableCommand {
         }
         return try SiteSource.read(from: dir)
     }
+}
+
+/// Version, size and modification time of this executable: a rebuilt tool invalidates the cache.
+func toolIdentity() -> String {
+    let path = CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : (Bundle.main.executablePath ?? "")
+    let attrs = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
+    let size = (attrs[.size] as? NSNumber)?.int64Value ?? 0
+    let mtime = (attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    return "\(TebikiVersion.string) \(size) \(Int64(mtime))"
 }
 
 func readSource(_ root: URL) throws -> SiteSource {

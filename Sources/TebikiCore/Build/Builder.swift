@@ -41,7 +41,7 @@ public enum Builder {
         progress("ページの生成")
         let renderer = PageRenderer(model: model, theme: theme)
         let jobs = renderer.jobs()
-        var newCache = BuildCache()
+        var newCache = BuildCache(tool: cache.tool)
         let rendered = parallelMap(jobs) { job -> (OutputFile, BuildCache.Entry) in
             let (context, fingerprint) = renderer.prepare(job)
             if let old = cache.entries[job.path], old.fingerprint == fingerprint, previousExists(job.path) {

@@ -10,31 +10,38 @@ public struct BuildCache: Sendable {
     }
 
     public var entries: [String: Entry] = [:]
-    public init(entries: [String: Entry] = [:]) { self.entries = entries }
+    /// Identifies the tool binary that wrote the cache: a different build of Tebiki may render
+    /// the same inputs differently, so its cache is not reused.
+    public var tool: String
+    public init(entries: [String: Entry] = [:], tool: String = "") {
+        self.entries = entries
+        self.tool = tool
+    }
 
-    static let header = "tebiki-cache 1"
+    static let header = "tebiki-cache 2"
 
     public static func location(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tebiki-cache")
     }
 
-    /// Loads the cache; a missing or unreadable file is an empty cache (a full build).
-    public static func load(from url: URL) -> BuildCache {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return BuildCache() }
+    /// Loads the cache written by the same tool; a missing, unreadable or foreign file is an
+    /// empty cache (a full build).
+    public static func load(from url: URL, tool: String) -> BuildCache {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return BuildCache(tool: tool) }
         let text = String(decoding: data, as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-        guard lines.popFirst() == Substring(header) else { return BuildCache() }
+        guard lines.popFirst() == Substring(header), lines.popFirst() == Substring(tool) else { return BuildCache(tool: tool) }
         var entries: [String: Entry] = [:]
         for line in lines {
             let f = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             guard f.count == 3 else { continue }
             entries[String(f[0])] = Entry(fingerprint: String(f[1]), plainText: f[2] == "-" ? nil : unescape(f[2]))
         }
-        return BuildCache(entries: entries)
+        return BuildCache(entries: entries, tool: tool)
     }
 
     public func save(to url: URL) throws {
-        var out = Self.header + "\n"
+        var out = Self.header + "\n" + tool + "\n"
         for key in entries.keys.sorted() {
             let e = entries[key]!
             out += "\(key)\t\(e.fingerprint)\t\(e.plainText.map(Self.escape) ?? "-")\n"
