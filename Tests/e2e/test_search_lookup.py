@@ -229,6 +229,8 @@ LOOKUPS = [
 
 
 def open_lookup(browser, base, fragment):
+    # A fresh load: going from lookup.html#a to lookup.html#b only changes the fragment.
+    browser.get("about:blank")
     browser.get(base + "lookup.html#" + fragment)
     WebDriverWait(browser, WAIT).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#lookup-results .lookup-group, #lookup-results .lookup-none"))
@@ -279,8 +281,8 @@ def test_lookup_rule_keeps_requirements_without_a_value(catalog):
     assert no_value > 0 and na_only > 0, (no_value, na_only)
 
 
-def test_lookup_printable_checklist(browser, base, catalog, lookup_data, tmp_path):
-    fragment = "form=cloud&info=personal"
+@pytest.mark.parametrize("fragment", ["form=cloud&info=personal", "phase=contract,operation&form=storage"])
+def test_lookup_printable_checklist(browser, base, catalog, lookup_data, tmp_path, fragment):
     selection = parse_fragment(fragment)
     rows = expected_rows(catalog, lookup_data, selection)
     assert len(rows) >= 10
