@@ -60,14 +60,37 @@ def pagefind_binary() -> str:
     return str(pagefind_bin_extended.get_executable())
 
 
+def cpu_busy() -> float:
+    """Seconds of CPU time spent by the whole machine so far (all CPUs, not idle or iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_quiet(max_wait: float) -> float:
+    """Waits (up to max_wait seconds) until other processes use less than 0.2 CPU; returns that use."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        b0, t0 = cpu_busy(), time.monotonic()
+        time.sleep(3)
+        other = (cpu_busy() - b0) / (time.monotonic() - t0)
+        if other < 0.2 or time.monotonic() > deadline:
+            return other
+        print(f"  machine busy ({other:.1f} CPUs used by other processes), waiting…", file=sys.stderr)
+        time.sleep(10)
+
+
 def measure(cmd: list[str], log: Path) -> dict:
-    """Runs cmd under /usr/bin/time -v; wall time from a monotonic clock, the rest from time."""
+    """Runs cmd under /usr/bin/time -v; wall time from a monotonic clock, the rest from time.
+    `other` is the CPU (in CPUs) that other processes used meanwhile: noise in the wall time."""
     tfile = log.with_suffix(".time")
+    busy0 = cpu_busy()
     start = time.perf_counter()
     with open(log, "w") as out:
         proc = subprocess.run(["/usr/bin/time", "-v", "-o", str(tfile), *cmd],
                               stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     wall = time.perf_counter() - start
+    busy = cpu_busy() - busy0
     text = tfile.read_text()
     if proc.returncode != 0:
         tail = "".join(log.read_text(errors="replace").splitlines(True)[-20:])
@@ -77,9 +100,9 @@ def measure(cmd: list[str], log: Path) -> dict:
         m = re.search(rf"^\s*{re.escape(name)}: (\S+)", text, re.M)
         return float(m.group(1)) if m else 0.0
 
-    return {"wall": wall,
-            "cpu": field("User time (seconds)") + field("System time (seconds)"),
-            "rss": field("Maximum resident set size (kbytes)") / 1024}
+    cpu = field("User time (seconds)") + field("System time (seconds)")
+    return {"wall": wall, "cpu": cpu, "rss": field("Maximum resident set size (kbytes)") / 1024,
+            "other": max(0.0, busy - cpu) / wall}
 
 
 def tree_size(path: Path) -> tuple[int, int]:
@@ -127,7 +150,7 @@ def stat(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
-def run_size(n: int, runs: int, tebiki: str, pagefind: str) -> dict:
+def run_size(n: int, runs: int, tebiki: str, pagefind: str, max_wait: float) -> dict:
     base = OUT / f"n{n}"
     t0 = time.perf_counter()
     gen = generate.generate(n, base)
@@ -144,15 +167,14 @@ def run_size(n: int, runs: int, tebiki: str, pagefind: str) -> dict:
         "pagefind": [pagefind, "--site", str(out_h), "--silent"],
     }
     res: dict[str, list[dict]] = {"full": [], "rebuild": [], "hugo": [], "pagefind": []}
-    loads = [os.getloadavg()[0]]
     for i in range(runs):
+        wait_quiet(max_wait)
         shutil.rmtree(out_t, ignore_errors=True)
         res["full"].append(measure(cmds["tebiki"], logs / f"tebiki-full-{i}.log"))
         res["rebuild"].append(measure(cmds["tebiki"], logs / f"tebiki-rebuild-{i}.log"))
         shutil.rmtree(out_h, ignore_errors=True)
         res["hugo"].append(measure(cmds["hugo"], logs / f"hugo-{i}.log"))
         res["pagefind"].append(measure(cmds["pagefind"], logs / f"pagefind-{i}.log"))
-        loads.append(os.getloadavg()[0])
         print(f"N={n} run {i + 1}/{runs}: " + ", ".join(f"{k} {v[-1]['wall']:.2f} s" for k, v in res.items()),
               file=sys.stderr)
     sizes = {
@@ -161,7 +183,9 @@ def run_size(n: int, runs: int, tebiki: str, pagefind: str) -> dict:
                  tree_size(out_h)[1] - tree_size(out_h / "pagefind")[1]),
         "pagefind_index": tree_size(out_h / "pagefind"),
     }
-    return {"n": n, "gen": gen, "res": res, "sizes": sizes, "loads": loads, "runs": runs}
+    other = [x["other"] for v in res.values() for x in v]
+    return {"n": n, "gen": gen, "res": res, "sizes": sizes, "other": (statistics.median(other), max(other)),
+            "runs": runs}
 
 
 def mb(b: float) -> str:
@@ -247,18 +271,46 @@ def demangle(lines: list[str]) -> list[str]:
 
 
 def perf_top(data: Path, children: bool, limit: int) -> list[tuple[float, str]]:
-    cmd = ["perf", "report", "-i", str(data), "--stdio",
-           "--sort", "symbol", "-g", "none", "--percent-limit", "0.3"]
-    cmd.append("--children" if children else "--no-children")
-    text = sh(cmd)
+    cmd = ["perf", "report", "-i", str(data), "--stdio", "--sort", "symbol", "-g", "none",
+           "--percent-limit", "0.5", "--children" if children else "--no-children"]
     rows = []
-    for line in text.splitlines():
-        m = re.match(r"^\s+([\d.]+)%\s+(?:([\d.]+)%\s+)?\[\.\]\s+(.+?)\s*$", line)
+    for line in sh(cmd).splitlines():
+        m = re.match(r"^\s+([\d.]+)%\s+(?:[\d.]+%\s+)?\[[.k]\]\s+(.+?)(?:\s+\(inlined\))?\s*$", line)
         if m:
-            rows.append((float(m.group(1)), m.group(3)))
+            rows.append((float(m.group(1)), m.group(2)))
     names = demangle([name for _, name in rows])
-    out = [(pct, re.sub(r"\s+", " ", name)[:160]) for (pct, _), name in zip(rows, names)]
-    return out[:limit]
+    best: dict[str, float] = {}
+    for (pct, _), name in zip(rows, names):
+        name = re.sub(r"(\s+-)+\s*$", "", re.sub(r"\s+", " ", name)).strip()
+        name = re.sub(r"^specialized |\s*\(inlined\)$", "", name)
+        if children and re.match(WRAPPERS, name):
+            continue
+        best[name] = max(best.get(name, 0.0), pct)
+    return sorted(((p, n[:150]) for n, p in best.items()), key=lambda x: -x[0])[:limit]
+
+
+# Frames that only forward to their callee (entry points, thunks, closures, dispatch).
+WRAPPERS = (r"^(partial apply|thunk|dispatch thunk|reabstraction|protocol witness|closure #|specialized closure|"
+            r"implicit closure|_dispatch|dispatch_|static DispatchQueue|DispatchQueue|__libc|_start|"
+            r"start_thread|clone|tebiki_main|Build\.run|main$|Array\.withUnsafe|specialized Array\.withUnsafe|"
+            r"merged |outlined )")
+
+
+# Pipeline phases (docs/architecture.md) and the function that runs each.
+PHASES = [
+    ("load: read site.yml, content/ and theme (SiteSource.read)", r"^static SiteSource\.read\(from:\)"),
+    ("parse: YAML front matter, Markdown links (ParsePhase.run)", r"^static ParsePhase\.run\("),
+    ("validate (Validator.validate)", r"^static Validator\.validate\("),
+    ("model (SiteModel.init)", r"^SiteModel\.init\("),
+    ("render pages: Mustache + Markdown (PageRenderer.render)", r"^PageRenderer\.render\("),
+    ("  of which Mustache templates (MustacheTemplate.render)", r"^MustacheTemplate\.render\(context:\)"),
+    ("  of which Markdown to HTML, called from the templates (Markdown.render)", r"^static Markdown\.render\("),
+    ("  of which HTML escaping of template values (String.htmlEscape)", r"^String\.htmlEscape\(\)"),
+    ("search index (Indexer.searchIndex)", r"^static Indexer\.searchIndex\("),
+    ("  of which JSON encoding (JSONEncoder.encode)", r"^JSONEncoder\.encode<"),
+    ("catalog and lookup data (Indexer.catalog / Indexer.lookup)", r"^static Indexer\.(catalog|lookup)\("),
+    ("write: compare and write files (OutputWriter.write)", r"^static OutputWriter\.write\("),
+]
 
 
 def profile(n: int, tebiki: str) -> str:
@@ -268,20 +320,30 @@ def profile(n: int, tebiki: str) -> str:
     data = base / "perf.data"
     out_t = base / "tebiki-out"
     shutil.rmtree(out_t, ignore_errors=True)
-    cmd = ["perf", "record", "-F", "999", "-g", "-o", str(data), "--",
+    cmd = ["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-o", str(data), "--",
            tebiki, "build", "--source", str(base / "tebiki"), "--output", str(out_t)]
     if subprocess.run(cmd, capture_output=True).returncode != 0:
         return "perf record failed; no profile was taken.\n"
-    self_rows = perf_top(data, False, 25)
-    incl_rows = [r for r in perf_top(data, True, 200)
-                 if not re.search(r"^(main|_start|__libc_start|start_thread|clone|\$main|static Tebiki\.main)", r[1])][:30]
+    self_rows = perf_top(data, False, 20)
+    all_incl = perf_top(data, True, 10_000)
+    incl_rows = all_incl[:35]
+    phase_rows = []
+    for label, pattern in PHASES:
+        pct = max((p for p, name in all_incl if re.search(pattern, name)), default=None)
+        if pct is not None:
+            phase_rows.append((pct, label))
     fmt = lambda rows: "\n".join(f"| {p:.1f} % | `{name.replace('|', '/')}` |" for p, name in rows)  # noqa: E731
-    return (f"Recorded with `perf record -F 999 -g` on one full `tebiki build` of the N={n:,} site "
-            f"(all threads, user and kernel samples), reported with `perf report --sort symbol`.\n\n"
-            f"Self time (the function itself, not its callees), top {len(self_rows)}:\n\n"
-            f"| share | function |\n|--:|---|\n{fmt(self_rows)}\n\n"
-            f"Inclusive time (the function and everything it calls), top {len(incl_rows)}:\n\n"
-            f"| share | function |\n|--:|---|\n{fmt(incl_rows)}\n")
+    return (f"Recorded with `perf record -F 499 --call-graph dwarf` on one full `tebiki build` of the "
+            f"N={n:,} site (all threads; shares are of all CPU samples of the process), reported with "
+            f"`perf report --sort symbol`, names demangled with `swift demangle --simplified`.\n\n"
+            f"By phase of the pipeline (inclusive share of the phase's entry point; a phase below "
+            f"0.5 % is not listed):\n\n"
+            f"| share | phase (entry point) |\n|--:|---|\n{fmt(phase_rows)}\n\n"
+            f"Inclusive time (the function and everything it calls; frames that only forward "
+            f"calls left out), top {len(incl_rows)}:\n\n"
+            f"| share | function |\n|--:|---|\n{fmt(incl_rows)}\n\n"
+            f"Self time (the function alone), top {len(self_rows)}:\n\n"
+            f"| share | function |\n|--:|---|\n{fmt(self_rows)}\n")
 
 
 # --- document -----------------------------------------------------------------------------
@@ -292,7 +354,7 @@ def document(results: list[dict], info: dict, profile_md: str, args) -> str:
     gen = "\n".join(f"| {r['n']:,} | {r['gen']['requirements']:,} | {r['gen']['glossary']:,} | "
                     f"{r['gen']['checklists']:,} | {r['gen']['pages']:,} | {mb(r['gen']['markdown_bytes'])} |"
                     for r in results)
-    loads = ", ".join(f"N={r['n']:,}: {min(r['loads']):.1f}–{max(r['loads']):.1f}" for r in results)
+    loads = ", ".join(f"N={r['n']:,}: median {r['other'][0]:.2f}, max {r['other'][1]:.2f}" for r in results)
     return f"""# Build benchmark
 
 Tebiki's build time, rebuild time, memory and output size on generated knowledge bases of
@@ -359,7 +421,7 @@ computed from the medians of this same run. Output size is the apparent size of 
 | swift | {info['swift']} |
 | hugo | {info['hugo']} |
 | pagefind | {info['pagefind']} |
-| 1-minute load average during the runs | {loads} |
+| CPU used by other processes during a measured command (in CPUs, from /proc/stat; noise) | {loads} |
 
 ## Results
 
@@ -388,6 +450,8 @@ def main() -> None:
     p.add_argument("--sizes", help="comma-separated N values (default 1000,10000)")
     p.add_argument("--tebiki", default=str(REPO / ".build/release/tebiki"))
     p.add_argument("--profile", action="store_true", help="record perf on a full build at the smallest N")
+    p.add_argument("--max-wait", type=float, default=120,
+                   help="seconds to wait before each run for other processes to go quiet (default 120)")
     p.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = p.parse_args()
 
@@ -406,7 +470,7 @@ def main() -> None:
     pagefind = pagefind_binary()
     info = machine(tebiki, pagefind)
 
-    results = [run_size(n, args.runs, tebiki, pagefind) for n in sizes]
+    results = [run_size(n, args.runs, tebiki, pagefind, args.max_wait) for n in sizes]
 
     table = results_table(results) + "\n\n" + ratio_table(results) + "\n\n" + "\n".join(verdicts(results))
     print(table)

@@ -6,7 +6,7 @@ need_debs="libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"
 need_pips=""
 case "${1:-build}" in
   build) ;;
-  test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils"; need_pips="selenium pytest" ;;
+  test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils"; need_pips="selenium pytest compliance-trestle" ;;
   bench) need_debs="$need_debs hugo time"; need_pips="pagefind-bin-extended" ;;
 esac
 
@@ -23,7 +23,7 @@ fi
 
 for p in $need_pips; do
   mod=$(echo "$p" | tr '-' '_')
-  case "$p" in pagefind-bin-extended) mod=pagefind_bin_extended ;; esac
+  case "$p" in pagefind-bin-extended) mod=pagefind_bin_extended ;; compliance-trestle) mod=trestle ;; esac
   python3 -c "import $mod" 2>/dev/null || { echo "Installing Python package: $p"; python3 -m pip install -q "$p"; }
 done
 

@@ -30,6 +30,7 @@ struct Build: ParsableCommand {
         let root = URL(fileURLWithPath: options.source)
         let source = try readSource(root)
         let showProgress = isatty(2) != 0
+        let timing = ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
         let configured = source.text("site.yml").flatMap { $0.firstMatch(of: /(?m)^output:\s*(\S+)\s*$/).map { String($0.1) } } ?? "_site"
         let outputURL = (output.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)).standardizedFileURL
         let cacheURL = BuildCache.location(for: outputURL)
@@ -39,7 +40,8 @@ struct Build: ParsableCommand {
             result = try Builder.build(source, cache: cache, previousExists: { path in
                 FileManager.default.fileExists(atPath: outputURL.appendingPathComponent(path).path)
             }) { phase in
-                if showProgress && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
+                if timing { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) }
+                if showProgress && !timing && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
             }
         } catch let errors as ContentErrors {
             report(errors.diagnostics)

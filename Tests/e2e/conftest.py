@@ -40,8 +40,10 @@ def browser():
 def http_root(site_dir):
     """The same site over a local HTTP server, in a sub-folder (as on an intranet server)."""
     parent = os.path.dirname(site_dir)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=parent)
-    handler.log_message = lambda *a, **k: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    handler = functools.partial(Quiet, directory=parent)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     t = threading.Thread(target=server.serve_forever, daemon=True)
     t.start()

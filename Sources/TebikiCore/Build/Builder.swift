@@ -65,6 +65,10 @@ public enum Builder {
         let lookup = try Indexer.lookup(model)
         files.append(OutputFile(path: "data/lookup.json", data: lookup))
         files.append(OutputFile(path: "data/lookup.js", data: Indexer.script(global: "TEBIKI_LOOKUP", json: lookup)))
+        files.append(OutputFile(path: "exports/oscal/catalog.json", data: try OSCALExport.catalog(model)))
+        for s in model.scenarios {
+            files.append(OutputFile(path: "exports/oscal/profiles/\(s.id).json", data: try OSCALExport.profile(s, model: model)))
+        }
         for c in model.checklists {
             let rows = [["No.", "確認事項", "根拠", "結果（適／否／該当なし）", "備考"]] + renderer.checklistRows(c).map { row in
                 [String(row.no), row.text, [row.requirement?.id ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
@@ -73,6 +77,7 @@ public enum Builder {
         }
         files.append(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
         files += theme.assets.map { OutputFile(path: $0.path, data: $0.data) }
+        progress("出力の準備")
         files.sort { $0.path < $1.path }
         return Result(files: files, diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused, cache: newCache)
     }
