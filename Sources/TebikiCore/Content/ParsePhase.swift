@@ -20,14 +20,17 @@ enum ParsePhase {
         if let text = source.text(sourcesPath) {
             sources = SourceRegistryParser.parse(text: text, path: sourcesPath, diagnostics: &diagnostics)
         }
+        // Files parse independently: spread them over the cores, keep the input order.
+        let inputs = ContentKind.allCases.flatMap { kind in source.paths(under: "content/" + kind.folder, suffix: ".md").map { (kind, $0) } }
+        let parsed = Builder.parallelMap(inputs) { kind, path -> (ContentPage?, Diagnostics) in
+            var d = Diagnostics()
+            let page = ContentParser.parse(text: source.text(path) ?? "", path: path, kind: kind, config: config, diagnostics: &d)
+            return (page, d)
+        }
         var pages: [ContentPage] = []
-        for kind in ContentKind.allCases {
-            for path in source.paths(under: "content/" + kind.folder, suffix: ".md") {
-                let text = source.text(path) ?? ""
-                if let page = ContentParser.parse(text: text, path: path, kind: kind, config: config, diagnostics: &diagnostics) {
-                    pages.append(page)
-                }
-            }
+        for (page, d) in parsed {
+            diagnostics.append(contentsOf: d)
+            if let page { pages.append(page) }
         }
         guard let config else { return nil }
         return ParsedSite(config: config, sources: sources, pages: pages, themeFolder: config.theme)

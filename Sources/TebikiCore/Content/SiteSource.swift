@@ -33,7 +33,7 @@ public struct SiteSource: Sendable {
             theme = String(match.1)
         }
         for folder in ["content", theme] {
-            let base = root.appendingPathComponent(folder).standardizedFileURL
+            let base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)).standardizedFileURL
             guard let walker = fm.enumerator(atPath: base.path) else { continue }
             for case let relative as String in walker {
                 if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
