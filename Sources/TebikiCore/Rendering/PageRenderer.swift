@@ -367,8 +367,27 @@ struct PageRenderer {
             return ["label": facet.label, "values": a.values.compactMap { facet.value($0.value)?.label }.joined(separator: "、")]
         }
         c["lookupUrl"] = root + "lookup.html#" + Self.selectionFragment(s.selection)
+        // The requirements that apply, grouped by 段階, so the page is useful without JavaScript.
+        let applicable = model.requirements.filter { $0.status == .active && LookupMatch.applies($0, selection: s.selection, config: model.config) }
+        c["applicableCount"] = applicable.count
+        c["applicable"] = phaseGroups(applicable, root: root)
         c["related"] = s.related.compactMap { model.byID[$0.value] }.map { item($0, root: root) }
         return c
+    }
+
+    /// Requirements grouped by the `phase` facet in site.yml order, then those without a phase.
+    func phaseGroups(_ reqs: [ContentPage], root: String) -> [[String: Any]] {
+        let values = model.config.facet("phase")?.values ?? []
+        var groups: [[String: Any]] = []
+        for v in values.map({ Optional($0) }) + [nil] {
+            let items = reqs.filter { r in
+                let phases = SiteModel.values(of: r, facet: "phase").map(\.value)
+                return v.map { phases.contains($0.key) } ?? phases.isEmpty
+            }
+            guard !items.isEmpty else { continue }
+            groups.append(["label": v?.label ?? "全段階", "count": items.count, "items": items.map { item($0, root: root) }])
+        }
+        return groups
     }
 
     static func selectionFragment(_ selection: [FacetAssignment]) -> String {
