@@ -213,6 +213,14 @@ test('ranking: exact ID and section come first', () => {
   assert.deepEqual(ids(r4).slice(0, 2).sort(), ['hb-contractor-duty', 'hb-subcontracting-limit']);
 });
 
+test('ranking: a section number prefers the requirement over a glossary term citing it', () => {
+  const docs = [
+    { id: 'term-media', kind: 'glossary', title: '媒体', sections: ['9.3.5'], text: '9.3.5 を参照。9.3.5 の解説。' },
+    { id: 'hb-media', title: '媒体の管理', sections: ['9.3.5'], text: '持出しを記録する。' }];
+  const r = search(buildIndex(docs, []), '9.3.5');
+  assert.deepEqual(ids(r), ['hb-media', 'term-media']);
+});
+
 test('prefix match for the last Latin token', () => {
   const r = search(INDEX, 'saa');
   assert.ok(ids(r).includes('hb-saas-terms'));

@@ -58,9 +58,7 @@ public enum Builder {
         let contentPages = model.requirements + model.glossary + model.checklists + model.scenarios
         let plainTexts = Dictionary(contentPages.map { ($0.id, newCache.entries[SiteModel.url(of: $0)]?.plainText ?? "") },
                                     uniquingKeysWith: { a, _ in a })
-        let index = try Indexer.searchIndex(model, plainTexts: plainTexts)
-        files.append(OutputFile(path: "search/index.json", data: index))
-        files.append(OutputFile(path: "search/index.js", data: Indexer.script(global: "TEBIKI_SEARCH_INDEX", json: index)))
+        files += try Indexer.searchFiles(model, plainTexts: plainTexts)
         files.append(OutputFile(path: "data/catalog.json", data: try Indexer.catalog(model)))
         let lookup = try Indexer.lookup(model)
         files.append(OutputFile(path: "data/lookup.json", data: lookup))

@@ -135,39 +135,123 @@
   }
 
   // ---------------------------------------------------------------------------------------
-  // Index preparation (cached per index object)
+  // Index sources
+  //
+  // The ranking below works on a "source" p: {docs, postings, synonyms, weights, facets, n,
+  // idf, norm} plus a few functions that find what the ranking needs beyond the postings of
+  // the query tokens (prefix and one-character expansions, the ID and section table, facet
+  // filtering, whether a document's text is at hand). `prepare(index)` makes one from a
+  // complete index (search/index.json); `createShardedSearch(loader)` makes one that grows as
+  // shards of the browser form (docs/search.md "Sharded form") are loaded.
   // ---------------------------------------------------------------------------------------
 
   const hasOwn = Object.prototype.hasOwnProperty;
   const prepared = new WeakMap();
 
+  function prepareSynonyms(groups) {
+    return (groups || []).map((g) => unique(g.map((m) => normalize(m).trim()).filter(Boolean)));
+  }
+
+  function newSource(fields) {
+    return Object.assign({
+      docs: [],
+      postings: {},
+      synonyms: [],
+      weights: [10, 8, 4, 1],
+      facets: [],
+      n: 0,
+      idf: new Map(),
+      norm: new Map(),
+      masks: new Map(),
+      known: () => true,
+      long: () => true,
+    }, fields);
+  }
+
   function prepare(index) {
     let p = prepared.get(index);
     if (p) return p;
     const docs = index.docs || [];
-    const postings = index.postings || {};
-    const keys = Object.keys(postings).sort();
-    const synonyms = (index.synonyms || []).map(
-      (g) => unique(g.map((m) => normalize(m).trim()).filter(Boolean)));
-    const idMap = new Map();
-    const sectionList = [];
-    docs.forEach((d, i) => {
-      const nid = normalize(d.id || '');
-      if (!idMap.has(nid)) idMap.set(nid, []);
-      idMap.get(nid).push(i);
-      for (const s of d.sections || []) sectionList.push([normalize(s), i]);
-    });
-    p = {
-      docs, postings, keys, synonyms, idMap, sectionList,
+    let keys = null;
+    let chars = null;
+    let idMap = null;
+    let sectionList = null;
+    const sortedKeys = () => keys || (keys = Object.keys(p.postings).sort());
+    p = newSource({
+      docs,
+      postings: index.postings || {},
+      synonyms: prepareSynonyms(index.synonyms),
       weights: index.weights || [10, 8, 4, 1],
       facets: index.facets || [],
       n: docs.length,
-      idf: new Map(),
-      charIndex: null,
-      norm: new Map(),
-    };
+      // Index tokens other than `token` that start with it, in sorted order.
+      expandPrefix(token) {
+        const ks = sortedKeys();
+        const out = [];
+        for (let k = lowerBound(ks, token); k < ks.length && ks[k].startsWith(token); k++) {
+          if (ks[k] !== token) out.push(ks[k]);
+        }
+        return out;
+      },
+      // Bigram tokens that contain the CJK character `c`, in sorted order.
+      expandChar(c) {
+        if (!chars) {
+          chars = new Map();
+          const add = (ch, k) => { if (!chars.has(ch)) chars.set(ch, []); chars.get(ch).push(k); };
+          for (const k of sortedKeys()) {
+            if (!isBigram(k)) continue;
+            add(k[0], k);
+            if (k[1] !== k[0]) add(k[1], k);
+          }
+        }
+        return chars.get(c) || [];
+      },
+      // Documents whose ID equals nq, and [doc, bonus] for the first section of each document
+      // that equals nq or extends it (docs/search.md "Query evaluation" 4), in document order.
+      keyBonuses(nq) {
+        if (!idMap) {
+          idMap = new Map();
+          sectionList = [];
+          docs.forEach((d, i) => {
+            const nid = normalize(d.id || '');
+            if (!idMap.has(nid)) idMap.set(nid, []);
+            idMap.get(nid).push(i);
+            // Only requirements take section bonuses (as the Swift key table).
+            if (d.kind === 'requirement') for (const s of d.sections || []) sectionList.push([normalize(s), i]);
+          });
+        }
+        const sections = [];
+        const done = new Set();
+        for (const [sec, d] of sectionList) {
+          if (done.has(d)) continue;
+          const bonus = sectionBonus(sec, nq);
+          if (bonus) { done.add(d); sections.push([d, bonus]); }
+        }
+        return { ids: idMap.get(nq) || [], sections };
+      },
+      facetAllows(d, filters) {
+        const doc = docs[d];
+        return !isEmptyValue(doc.facets) && lookupMatches(doc, filters, p.facets);
+      },
+    });
     prepared.set(index, p);
     return p;
+  }
+
+  function isBigram(k) {
+    return k.length === 2 && isCJK(k.charCodeAt(0)) && isCJK(k.charCodeAt(1));
+  }
+
+  const EXACT_BONUS = 1e6;
+  const SECTION_PREFIX_BONUS = 1e5;
+
+  // The bonus a section gives the trimmed normalised query nq.
+  function sectionBonus(sec, nq) {
+    if (sec === nq) return EXACT_BONUS;
+    if (/[0-9]$/.test(nq) && sec.startsWith(nq) && !/[0-9]/.test(sec[nq.length])) {
+      return SECTION_PREFIX_BONUS; // 9.3.1 → 9.3.1(13), 9.3.1.2
+    }
+    return 0;
   }
 
   function postingsOf(p, token) {
@@ -186,6 +270,17 @@
     v = df ? Math.log(1 + p.n / df) : 0;
     p.idf.set(token, v);
     return v;
+  }
+
+  // Map docIndex -> bit mask of the fields (1 << fieldIndex) a token occurs in.
+  function fieldMask(p, token) {
+    let m = p.masks.get(token);
+    if (m) return m;
+    m = new Map();
+    const list = postingsOf(p, token) || [];
+    for (let k = 0; k + 2 < list.length; k += 3) m.set(list[k], (m.get(list[k]) || 0) | (1 << list[k + 1]));
+    p.masks.set(token, m);
+    return m;
   }
 
   function docNorm(p, i) {
@@ -208,35 +303,20 @@
     return lo;
   }
 
-  // Map from a CJK character to the bigram tokens that contain it.
-  function charIndex(p) {
-    if (p.charIndex) return p.charIndex;
-    const m = new Map();
-    const add = (c, k) => { if (!m.has(c)) m.set(c, []); m.get(c).push(k); };
-    for (const k of p.keys) {
-      if (k.length !== 2) continue;
-      const a = k.charCodeAt(0);
-      const b = k.charCodeAt(1);
-      if (!isCJK(a) || !isCJK(b)) continue;
-      add(k[0], k);
-      if (k[1] !== k[0]) add(k[1], k);
-    }
-    p.charIndex = m;
-    return m;
-  }
-
   const PARTIAL = 0.5; // weight of a token reached by prefix or one-character expansion
+
+  function isSingleCJK(token) {
+    return token.length === 1 && isCJK(token.charCodeAt(0));
+  }
 
   // The index tokens a query token stands for: [[token, factor], …].
   function expandToken(p, token, asPrefix) {
     const out = [];
     if (postingsOf(p, token)) out.push([token, 1]);
     if (asPrefix) {
-      for (let k = lowerBound(p.keys, token); k < p.keys.length && p.keys[k].startsWith(token); k++) {
-        if (p.keys[k] !== token) out.push([p.keys[k], PARTIAL]);
-      }
-    } else if (token.length === 1 && isCJK(token.charCodeAt(0))) {
-      for (const k of charIndex(p).get(token) || []) out.push([k, PARTIAL]);
+      for (const k of p.expandPrefix(token)) out.push([k, PARTIAL]);
+    } else if (isSingleCJK(token)) {
+      for (const k of p.expandChar(token)) out.push([k, PARTIAL]);
     }
     return out;
   }
@@ -245,12 +325,7 @@
   // Query parsing and synonyms
   // ---------------------------------------------------------------------------------------
 
-  /**
-   * Splits the query into terms and expands each with the synonym groups.
-   * Returns [{term, alternatives: [normalised string, …]}] (the term itself comes first).
-   */
-  function expandSynonyms(query, index) {
-    const groups = index ? prepare(index).synonyms : [];
+  function expandTerms(query, groups) {
     const terms = normalize(query).split(/\s+/).filter(Boolean);
     return terms.map((term) => {
       const alts = [term];
@@ -263,6 +338,26 @@
       }
       return { term, alternatives: unique(alts) };
     });
+  }
+
+  /**
+   * Splits the query into terms and expands each with the synonym groups.
+   * Returns [{term, alternatives: [normalised string, …]}] (the term itself comes first).
+   */
+  function expandSynonyms(query, index) {
+    return expandTerms(query, index ? prepare(index).synonyms : []);
+  }
+
+  // Terms with at least one token, and the query token that also matches as a prefix.
+  function parseQuery(p, query) {
+    const terms = expandTerms(query, p.synonyms).filter(
+      (t) => t.alternatives.some((a) => tokenizeNormalized(a).length > 0));
+    // The last Latin token of the query also matches as a prefix.
+    let prefixToken = null;
+    for (const t of terms) {
+      for (const tok of tokenizeNormalized(t.term)) if (isWordToken(tok)) prefixToken = tok;
+    }
+    return { terms, prefixToken };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -312,11 +407,15 @@
 
   // ---------------------------------------------------------------------------------------
   // Search
+  //
+  // evaluate() finds the matching documents and, for each, how its score is made (base scores
+  // of the term alternatives, bonuses); rank() turns that into the result. The phrase bonus
+  // needs a document's title, summary and text: when a document is not at hand (sharded
+  // form), rank() bounds its score instead and asks for the documents that could still reach
+  // the requested page of results ({need: [docIndex, …]}).
   // ---------------------------------------------------------------------------------------
 
   const KIND_ORDER = { requirement: 0, glossary: 1, checklist: 2, scenario: 3 };
-  const EXACT_BONUS = 1e6;
-  const SECTION_PREFIX_BONUS = 1e5;
 
   // Per-document score of one query token: Map docIndex -> score (best expansion).
   function tokenScores(p, token, asPrefix, cache) {
@@ -338,12 +437,16 @@
     return scores;
   }
 
-  // Documents matching one term (any alternative) and their term scores.
-  function termScores(p, term, prefixToken, allowed, cache) {
+  // Documents matching one term (any alternative): Map docIndex -> [[altIndex, baseScore], …];
+  // `alts` describes the alternatives ({alt, bigrams}).
+  function termMatches(p, term, prefixToken, allowed, cache) {
     const result = new Map();
+    result.alts = [];
     for (const alt of term.alternatives) {
       const toks = unique(tokenizeNormalized(alt));
       if (toks.length === 0) continue;
+      const ai = result.alts.length;
+      result.alts.push({ alt, bigrams: toks.filter(isBigram), masks: null });
       const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
       perToken.sort((a, b) => a.size - b.size);
       for (const [d, s0] of perToken[0]) {
@@ -356,13 +459,179 @@
           s += v;
         }
         if (!ok) continue;
-        const n = docNorm(p, d);
-        if (n.title.includes(alt)) s *= 3;
-        else if (n.summary.includes(alt) || n.text.includes(alt)) s *= 1.5;
-        if (!(result.get(d) >= s)) result.set(d, s);
+        let list = result.get(d);
+        if (!list) result.set(d, (list = []));
+        list.push([ai, s]);
       }
     }
     return result;
+  }
+
+  function evaluate(p, query, opts) {
+    const filters = opts.filters || {};
+    const filtering = hasAnySelection(filters);
+    const allowedCache = new Map();
+    const allowed = (d) => {
+      let v = allowedCache.get(d);
+      if (v === undefined) {
+        v = isShown(p.docs[d], opts.includeRetired) && (!filtering || p.facetAllows(d, filters));
+        allowedCache.set(d, v);
+      }
+      return v;
+    };
+
+    const { terms, prefixToken } = parseQuery(p, query);
+    const cache = new Map();
+    const perTerm = terms.map((t) => termMatches(p, t, prefixToken, allowed, cache));
+
+    // Matching documents in the order the scores are summed, and the order of the terms.
+    let mode = 'and';
+    let order = [];
+    let sumOrder = [];
+    if (perTerm.length) {
+      const sorted = perTerm.slice().sort((a, b) => a.size - b.size);
+      for (const d of sorted[0].keys()) {
+        if (sorted.every((m) => m.has(d))) order.push(d);
+      }
+      sumOrder = sorted;
+      if (order.length === 0 && perTerm.length > 1) {
+        const seen = new Set();
+        for (const m of perTerm) for (const d of m.keys()) if (!seen.has(d)) { seen.add(d); order.push(d); }
+        if (order.length) { mode = 'or'; sumOrder = perTerm; }
+      }
+    }
+
+    // Exact ID or section.
+    const bonus = new Map();
+    const addBonus = (d, b) => {
+      if (!bonus.has(d)) { bonus.set(d, []); if (!sumOrder.some((m) => m.has(d))) order.push(d); }
+      bonus.get(d).push(b);
+    };
+    const nq = normalize(query).trim();
+    if (nq) {
+      const kb = p.keyBonuses(nq);
+      for (const d of kb.ids) if (allowed(d)) addBonus(d, EXACT_BONUS);
+      for (const [d, b] of kb.sections) if (allowed(d)) addBonus(d, b);
+    }
+    return { terms, prefixToken, mode, order, sumOrder, bonus };
+  }
+
+  const EXACT = 0;
+  const LOWER = 1;
+  const UPPER = 2;
+
+  // For an alternative that is one bigram or one CJK character, a field contains it exactly
+  // when the field has that token (or, for a character, a bigram with it): Map doc -> fields.
+  function exactMasks(p, a) {
+    if (a.masks === null) {
+      a.masks = undefined;
+      if (isBigram(a.alt)) a.masks = fieldMask(p, a.alt);
+      else if (isSingleCJK(a.alt)) {
+        a.masks = new Map(fieldMask(p, a.alt));
+        for (const t of p.expandChar(a.alt)) {
+          for (const [d, m] of fieldMask(p, t)) a.masks.set(d, (a.masks.get(d) || 0) | m);
+        }
+      }
+    }
+    return a.masks;
+  }
+
+  // The phrase factor of alternative `a` for document d: exactly when the document is at
+  // hand, else a bound from the fields the postings put the alternative's tokens in. A title
+  // (summary, text) that contains the alternative has every bigram of its CJK runs in that
+  // field; the text is the start of the body field, the whole body unless `long`.
+  function phraseFactor(p, d, a, which) {
+    if (p.known(d)) {
+      const n = docNorm(p, d);
+      if (n.title.includes(a.alt)) return 3;
+      if (n.summary.includes(a.alt) || n.text.includes(a.alt)) return 1.5;
+      return 1;
+    }
+    const exact = exactMasks(p, a);
+    if (exact) {
+      const mask = exact.get(d) || 0;
+      if (mask & 1) return 3;
+      if (mask & 4) return 1.5;
+      if (mask & 8) return which === LOWER && p.long(d) ? 1 : 1.5;
+      return 1;
+    }
+    if (which === LOWER) return 1;
+    if (!a.bigrams.length) return 3;
+    let mask = 15;
+    for (const t of a.bigrams) mask &= fieldMask(p, t).get(d) || 0;
+    return (mask & 1) ? 3 : (mask & 12) ? 1.5 : 1;
+  }
+
+  function scoreOf(p, ev, d, which) {
+    let s;
+    for (const m of ev.sumOrder) {
+      const alts = m.get(d);
+      if (!alts) continue;
+      let best;
+      for (const [ai, base] of alts) {
+        const f = phraseFactor(p, d, m.alts[ai], which);
+        const v = f === 1 ? base : base * f;
+        if (!(best >= v)) best = v;
+      }
+      s = s === undefined ? best : s + best;
+    }
+    for (const b of ev.bonus.get(d) || []) s = (s || 0) + b;
+    return s;
+  }
+
+  function compareRanked(p) {
+    return (a, b) => {
+      if (b.score !== a.score) return b.score - a.score;
+      const da = p.docs[a.d];
+      const db = p.docs[b.d];
+      const ka = KIND_ORDER[da.kind] ?? 9;
+      const kb = KIND_ORDER[db.kind] ?? 9;
+      if (ka !== kb) return ka - kb;
+      return da.id < db.id ? -1 : da.id > db.id ? 1 : 0;
+    };
+  }
+
+  /**
+   * The first `limit` results of an evaluation, or {need: [docIndex, …]} (at most `batch`,
+   * best upper bound first) when documents not at hand could still be among them.
+   */
+  function rank(p, ev, limit, batch) {
+    const total = ev.order.length;
+    let candidates = ev.order;
+    if (limit <= 0) candidates = [];
+    else if (limit < total) {
+      const lower = ev.order.map((d) => scoreOf(p, ev, d, LOWER));
+      const threshold = lower.slice().sort((a, b) => b - a)[limit - 1];
+      candidates = [];
+      const missing = [];
+      ev.order.forEach((d, i) => {
+        const up = p.known(d) ? lower[i] : scoreOf(p, ev, d, UPPER);
+        if (up < threshold) return;
+        candidates.push(d);
+        if (!p.known(d)) missing.push([d, up]);
+      });
+      if (missing.length) {
+        missing.sort((a, b) => b[1] - a[1]);
+        return { need: missing.slice(0, batch || limit).map((x) => x[0]) };
+      }
+    } else {
+      const missing = ev.order.filter((d) => !p.known(d));
+      if (missing.length) return { need: missing };
+    }
+    const ranked = candidates.map((d) => ({ d, score: scoreOf(p, ev, d, EXACT) }));
+    ranked.sort(compareRanked(p));
+    const needles = collectNeedles(ev.terms, ev.prefixToken);
+    const results = ranked.slice(0, limit).map(({ d, score }) => ({
+      doc: p.docs[d],
+      score,
+      excerpt: excerptFor(p.docs[d], needles),
+      titleMarks: findMarks(p.docs[d].title || '', needles),
+    }));
+    return { results, total, mode: ev.mode };
+  }
+
+  function limitOf(opts) {
+    return opts.limit == null ? 50 : opts.limit;
   }
 
   /**
@@ -371,92 +640,252 @@
    */
   function search(index, query, options) {
     const opts = options || {};
-    const limit = opts.limit == null ? 50 : opts.limit;
     const p = prepare(index);
-    const filters = opts.filters || {};
-    const filtering = hasAnySelection(filters);
-    const allowedCache = new Map();
-    const allowed = (d) => {
-      let v = allowedCache.get(d);
-      if (v === undefined) {
-        const doc = p.docs[d];
-        v = isShown(doc, opts.includeRetired) &&
-          (!filtering || (!isEmptyValue(doc.facets) && lookupMatches(doc, filters, p.facets)));
-        allowedCache.set(d, v);
-      }
-      return v;
-    };
+    return rank(p, evaluate(p, query, opts), limitOf(opts));
+  }
 
-    const terms = expandSynonyms(query, index).filter(
-      (t) => t.alternatives.some((a) => tokenizeNormalized(a).length > 0));
-    // The last Latin token of the query also matches as a prefix.
-    let prefixToken = null;
-    for (const t of terms) {
-      for (const tok of tokenizeNormalized(t.term)) if (isWordToken(tok)) prefixToken = tok;
+  // ---------------------------------------------------------------------------------------
+  // Sharded form (docs/search.md "Sharded form"): the browser loads search/manifest.js and
+  // then only the shards a query needs. Every shard file is a call
+  // `Tebiki.search.shard(kind, n, data)`; `loader(kind, n)` returns a promise of that data.
+  // ---------------------------------------------------------------------------------------
+
+  /** FNV-1a, 32 bits, over the UTF-8 bytes of `s` (Indexer.fnv1a32 in Swift). */
+  function fnv1a32(s) {
+    let h = 0x811C9DC5;
+    const add = (b) => { h = Math.imul(h ^ b, 0x01000193); };
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length) {
+        const lo = s.charCodeAt(i + 1);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) { c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00); i++; }
+      }
+      if (c < 0x80) add(c);
+      else if (c < 0x800) { add(0xC0 | (c >> 6)); add(0x80 | (c & 63)); }
+      else if (c < 0x10000) { add(0xE0 | (c >> 12)); add(0x80 | ((c >> 6) & 63)); add(0x80 | (c & 63)); }
+      else { add(0xF0 | (c >> 18)); add(0x80 | ((c >> 12) & 63)); add(0x80 | ((c >> 6) & 63)); add(0x80 | (c & 63)); }
     }
-    const cache = new Map();
-    const perTerm = terms.map((t) => termScores(p, t, prefixToken, allowed, cache));
+    return h >>> 0;
+  }
 
-    let mode = 'and';
-    let scores = new Map();
-    if (perTerm.length) {
-      const sorted = perTerm.slice().sort((a, b) => a.size - b.size);
-      for (const [d, s0] of sorted[0]) {
-        let s = s0;
-        let ok = true;
-        for (let k = 1; k < sorted.length; k++) {
-          const v = sorted[k].get(d);
-          if (v === undefined) { ok = false; break; }
-          s += v;
-        }
-        if (ok) scores.set(d, s);
-      }
-      if (scores.size === 0 && perTerm.length > 1) {
-        for (const m of perTerm) for (const [d, s] of m) scores.set(d, (scores.get(d) || 0) + s);
-        if (scores.size) mode = 'or';
-      }
+  /** The shard (0…count-1) of a token or key. */
+  function shardOf(s, count) {
+    return count > 1 ? fnv1a32(s) % count : 0;
+  }
+
+  /** The characters under which a token is listed in the token lists (t-<n>.js). */
+  function tokenListKeys(token) {
+    if (isBigram(token)) return token[0] === token[1] ? [token[0]] : [token[0], token[1]];
+    return token ? [String.fromCodePoint(token.codePointAt(0))] : [];
+  }
+
+  /** Packed postings (p-<n>.js) → flat [docIndex, fieldIndex, termFrequency, …]. */
+  function decodePostings(packed) {
+    const out = [];
+    let doc = 0;
+    for (let i = 0; i < packed.length; i++) {
+      let v = packed[i];
+      const t = v % 4;
+      v = (v - t) / 4;
+      const f = v % 4;
+      doc += (v - f) / 4;
+      out.push(doc, f, t === 0 ? packed[++i] : t);
     }
+    return out;
+  }
 
-    // Exact ID or section.
-    const nq = normalize(query).trim();
-    if (nq) {
-      for (const d of p.idMap.get(nq) || []) {
-        if (allowed(d)) scores.set(d, (scores.get(d) || 0) + EXACT_BONUS);
-      }
-      const bonusDone = new Set();
-      for (const [sec, d] of p.sectionList) {
-        if (bonusDone.has(d) || !allowed(d)) continue;
-        let bonus = 0;
-        if (sec === nq) bonus = EXACT_BONUS;
-        else if (/[0-9]$/.test(nq) && sec.startsWith(nq) && !/[0-9]/.test(sec[nq.length])) {
-          bonus = SECTION_PREFIX_BONUS; // 9.3.1 → 9.3.1(13), 9.3.1.2
-        }
-        if (bonus) {
-          bonusDone.add(d);
-          scores.set(d, (scores.get(d) || 0) + bonus);
-        }
-      }
+  const SHARD_FILES = { m: () => 'manifest.js', f: () => 'filters.js' };
+
+  /** The file name (under search/) of a shard: manifest.js, p-3.js, … */
+  function shardFile(kind, n) {
+    return SHARD_FILES[kind] ? SHARD_FILES[kind]() : kind + '-' + n + '.js';
+  }
+
+  const inbox = new Map();
+
+  /** Called by the shard files. */
+  function shard(kind, n, data) {
+    inbox.set(kind + ':' + n, data);
+  }
+
+  /** The data a shard file registered (once), or undefined. */
+  function takeShard(kind, n) {
+    const key = kind + ':' + n;
+    const data = inbox.get(key);
+    inbox.delete(key);
+    return data;
+  }
+
+  const KEY_BONUS = [0, EXACT_BONUS, EXACT_BONUS, SECTION_PREFIX_BONUS];
+
+  function shardedSource(m) {
+    const n = m.docs;
+    const stubs = { '': {} };
+    const docs = new Array(n).fill(stubs['']);
+    for (const k of Object.keys(m.status || {})) {
+      const st = m.status[k];
+      docs[+k] = stubs[st] || (stubs[st] = { status: st });
     }
-
-    const ranked = Array.from(scores, ([d, score]) => ({ d, score }));
-    ranked.sort((a, b) => {
-      if (b.score !== a.score) return b.score - a.score;
-      const da = p.docs[a.d];
-      const db = p.docs[b.d];
-      const ka = KIND_ORDER[da.kind] ?? 9;
-      const kb = KIND_ORDER[db.kind] ?? 9;
-      if (ka !== kb) return ka - kb;
-      return da.id < db.id ? -1 : da.id > db.id ? 1 : 0;
+    const known = new Uint8Array(n);
+    const long = new Uint8Array(n);
+    for (const d of m.long || []) long[d] = 1;
+    const keyTable = new Map();
+    const valueIndex = (m.facets || []).map((f) => {
+      const vi = new Map();
+      (f.values || []).forEach((v, i) => { if (!vi.has(v.key)) vi.set(v.key, i); });
+      return vi;
     });
+    const p = newSource({
+      docs,
+      synonyms: prepareSynonyms(m.synonyms),
+      weights: m.weights || [10, 8, 4, 1],
+      facets: m.facets || [],
+      n,
+      known: (d) => known[d] === 1,
+      long: (d) => long[d] === 1,
+      prefixLists: new Map(),
+      charLists: new Map(),
+      facetRows: null,
+      expandPrefix: (token) => p.prefixLists.get(token) || [],
+      expandChar: (c) => p.charLists.get(c) || [],
+      keyBonuses(nq) {
+        const list = keyTable.get(nq) || [];
+        const ids = [];
+        const sections = [];
+        for (let i = 0; i + 1 < list.length; i += 2) {
+          if (list[i + 1] === 1) ids.push(list[i]);
+          else sections.push([list[i], KEY_BONUS[list[i + 1]]]);
+        }
+        return { ids, sections };
+      },
+      facetAllows(d, filters) {
+        const row = p.facetRows && p.facetRows[d];
+        if (!row) return false;
+        for (let i = 0; i < p.facets.length; i++) {
+          const chosen = filters[p.facets[i].key];
+          if (!chosen || chosen.length === 0 || row[i] === 0) continue;
+          const vi = valueIndex[i];
+          if (!chosen.some((c) => row[i].includes(vi.has(c) ? vi.get(c) : c))) return false;
+        }
+        return true;
+      },
+      addKeys(table) {
+        for (const k of Object.keys(table)) keyTable.set(k, table[k]);
+      },
+      addDocs(first, list) {
+        list.forEach((doc, j) => {
+          if (first + j < n && !known[first + j]) { docs[first + j] = doc; known[first + j] = 1; }
+        });
+      },
+    });
+    return p;
+  }
 
-    const needles = collectNeedles(terms, prefixToken);
-    const results = ranked.slice(0, limit).map(({ d, score }) => ({
-      doc: p.docs[d],
-      score,
-      excerpt: excerptFor(p.docs[d], needles),
-      titleMarks: findMarks(p.docs[d].title || '', needles),
-    }));
-    return { results, total: ranked.length, mode };
+  /**
+   * createShardedSearch(loader) → {manifest(), search(query, options), loaded()}
+   * `loader(kind, n)` returns a promise of the data of one shard (see shardFile); `search`
+   * returns a promise of what search(index, query, options) returns for the complete index.
+   */
+  function createShardedSearch(loader) {
+    const files = new Map();
+    const log = [];
+    function get(kind, n) {
+      const key = kind + ':' + n;
+      let pr = files.get(key);
+      if (!pr) {
+        log.push(shardFile(kind, n));
+        pr = Promise.resolve().then(() => loader(kind, n));
+        pr.catch(() => { files.delete(key); });
+        files.set(key, pr);
+      }
+      return pr;
+    }
+    let ready = null;
+    let p = null;
+    let m = null;
+    function manifest() {
+      if (!ready) {
+        ready = get('m', 0).then((data) => {
+          if (!data || !data.shards) throw new Error('search manifest is empty');
+          m = data;
+          p = shardedSource(m);
+          return m;
+        });
+        ready.catch(() => { ready = null; });
+      }
+      return ready;
+    }
+
+    // Loads the postings of every index token the query can reach, the ID and section table
+    // when the query could be an ID or a section, and the facet table when filtering.
+    async function load(query, opts) {
+      const S = m.shards;
+      const { terms, prefixToken } = parseQuery(p, query);
+      const tokens = new Set();
+      const chars = new Set();
+      let prefix = null;
+      for (const t of terms) {
+        for (const alt of t.alternatives) {
+          for (const tok of tokenizeNormalized(alt)) {
+            tokens.add(tok);
+            if (tok === prefixToken) prefix = tok;
+            else if (isSingleCJK(tok)) chars.add(tok);
+          }
+        }
+      }
+      const side = [];
+      if (hasAnySelection(opts.filters) && !p.facetRows) side.push(get('f', 0).then((rows) => { p.facetRows = rows; }));
+      const nq = normalize(query).trim();
+      if (nq && Array.from(nq).every((c) => (m.keyChars || '').includes(c))) {
+        side.push(get('k', shardOf(nq, S.k)).then((table) => p.addKeys(table)));
+      }
+      const vocab = async (c) => get('t', shardOf(c, S.t));
+      if (prefix) {
+        const list = (await vocab(tokenListKeys(prefix)[0])).filter((k) => k !== prefix && k.startsWith(prefix)).sort();
+        p.prefixLists.set(prefix, list);
+        for (const k of list) tokens.add(k);
+      }
+      await Promise.all(Array.from(chars, async (c) => {
+        const list = (await vocab(c)).filter((k) => isBigram(k) && (k[0] === c || k[1] === c)).sort();
+        p.charLists.set(c, list);
+        for (const k of list) tokens.add(k);
+      }));
+      const byShard = new Map();
+      for (const tok of tokens) {
+        if (hasOwn.call(p.postings, tok)) continue;
+        const n = shardOf(tok, S.p);
+        if (!byShard.has(n)) byShard.set(n, []);
+        byShard.get(n).push(tok);
+      }
+      await Promise.all(Array.from(byShard, ([n, toks]) => get('p', n).then((sh) => {
+        for (const tok of toks) {
+          if (hasOwn.call(sh, tok) && !hasOwn.call(p.postings, tok)) p.postings[tok] = decodePostings(sh[tok]);
+        }
+      })));
+      await Promise.all(side);
+    }
+
+    async function loadDocs(list) {
+      const per = m.docsPerShard;
+      const shards = unique(list.map((d) => Math.floor(d / per)));
+      await Promise.all(shards.map((n) => get('d', n).then((docs) => p.addDocs(n * per, docs))));
+      for (const d of list) if (!p.known(d)) throw new Error('search shard ' + shardFile('d', Math.floor(d / per)) + ' lacks document ' + d);
+    }
+
+    async function searchSharded(query, options) {
+      const opts = options || {};
+      await manifest();
+      await load(query, opts);
+      const ev = evaluate(p, query, opts);
+      const limit = limitOf(opts);
+      for (;;) {
+        const r = rank(p, ev, limit, Math.max(limit, 1));
+        if (!r.need) return r;
+        await loadDocs(r.need);
+      }
+    }
+
+    return { manifest, search: searchSharded, loaded: () => log.slice() };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -754,6 +1183,14 @@
     tokenizeNormalized,
     expandSynonyms,
     search,
+    createShardedSearch,
+    shard,
+    takeShard,
+    shardFile,
+    shardOf,
+    fnv1a32,
+    tokenListKeys,
+    decodePostings,
     lookupMatches,
     lookup,
     checklistRows,

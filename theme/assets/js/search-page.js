@@ -1,8 +1,9 @@
 /*
  * Tebiki search UI: the header search box (every page) and the search page (search.html).
- * Classic script; needs search-core.js loaded before it. The index is loaded lazily from
- * {root}search/index.js (a <script>, so it works from file://). Data is only ever put into the
- * page with createElement/textContent.
+ * Classic script; needs search-core.js loaded before it. The index is the sharded form under
+ * {root}search/ (docs/search.md "Sharded form"): manifest.js on first focus or keystroke (on
+ * search.html at once), then only the shards a query needs, each with a <script> element so
+ * search works from file://. Data is only ever put into the page with createElement/textContent.
  */
 (function () {
   'use strict';
@@ -42,27 +43,31 @@
   }
 
   // ---------------------------------------------------------------------------------------
-  // Lazy index loading
+  // Lazy index loading: shards are <script> elements that call Tebiki.search.shard(…).
   // ---------------------------------------------------------------------------------------
 
-  let indexPromise = null;
+  let build = '';
 
-  function loadIndex() {
-    if (globalThis.TEBIKI_SEARCH_INDEX) return Promise.resolve(globalThis.TEBIKI_SEARCH_INDEX);
-    if (indexPromise) return indexPromise;
-    indexPromise = new Promise((resolve, reject) => {
+  function loadShard(kind, n) {
+    return new Promise((resolve, reject) => {
       const s = doc.createElement('script');
-      s.src = siteRoot() + 'search/index.js';
+      // The build stamp keeps a browser from mixing shards of two builds (HTTP caches).
+      s.src = siteRoot() + 'search/' + core.shardFile(kind, n) + (kind === 'm' || !build ? '' : '?v=' + build);
       s.async = true;
       s.onload = () => {
-        if (globalThis.TEBIKI_SEARCH_INDEX) resolve(globalThis.TEBIKI_SEARCH_INDEX);
-        else { indexPromise = null; s.remove(); reject(new Error('search index is empty')); }
+        s.remove();
+        const data = core.takeShard(kind, n);
+        if (data === undefined) { reject(new Error('search shard ' + s.src + ' is empty')); return; }
+        if (kind === 'm') build = encodeURIComponent(data.build || '');
+        resolve(data);
       };
-      s.onerror = () => { indexPromise = null; s.remove(); reject(new Error('search index failed to load')); };
+      s.onerror = () => { s.remove(); reject(new Error('search shard ' + s.src + ' failed to load')); };
       (doc.head || doc.documentElement).appendChild(s);
     });
-    return indexPromise;
   }
+
+  const searcher = core.createShardedSearch(loadShard);
+  globalThis.Tebiki.searchPage = { searcher };
 
   // ---------------------------------------------------------------------------------------
   // Shared rendering helpers
@@ -184,8 +189,7 @@
       options.push({ li, href });
     }
 
-    function render(index, q) {
-      const r = core.search(index, q, { limit: DROPDOWN_SIZE });
+    function render(r, q) {
       clear(list);
       options = [];
       active = -1;
@@ -215,14 +219,14 @@
       if (!q.trim()) { close(); lastQuery = null; return; }
       if (q === lastQuery && !list.hidden) return;
       lastQuery = q;
-      loadIndex().then((index) => {
-        if (input.value === q && doc.activeElement === input) render(index, q);
+      searcher.search(q, { limit: DROPDOWN_SIZE }).then((r) => {
+        if (input.value === q && doc.activeElement === input) render(r, q);
       }, () => {
         close();
       });
     }, 120);
 
-    input.addEventListener('focus', () => { loadIndex().catch(() => {}); if (input.value.trim()) { lastQuery = null; update(); } });
+    input.addEventListener('focus', () => { searcher.manifest().catch(() => {}); if (input.value.trim()) { lastQuery = null; update(); } });
     input.addEventListener('input', update);
     input.addEventListener('keydown', (e) => {
       if (e.isComposing || e.keyCode === 229) return; // IME conversion in progress
@@ -290,9 +294,10 @@
     }
     if (retiredBox && params.get('retired') === '1') retiredBox.checked = true;
 
-    let index = null;
+    let manifest = null;
     let limit = PAGE_SIZE;
     let tables = null;
+    let runs = 0; // the latest run() wins when several are loading shards
 
     const more = el('button', 'search-more', 'さらに表示');
     more.type = 'button';
@@ -317,7 +322,7 @@
     function buildFilters() {
       if (!filtersBox) return;
       clear(filtersBox);
-      for (const f of index.facets || []) {
+      for (const f of manifest.facets || []) {
         const wanted = (f.kind === 'multi' && FILTER_MULTI.includes(f.key)) ||
           (f.kind === 'graded' && FILTER_GRADED.includes(f.key));
         if (!wanted || !(f.values || []).length) continue;
@@ -391,9 +396,9 @@
       const qg = grams(q);
       if (!qg.size) return [];
       const scored = [];
-      for (const d of index.docs || []) {
-        if (d.kind !== 'glossary' || (d.status && d.status !== 'active')) continue;
-        const tg = grams(d.title);
+      for (const [, title, url] of manifest.glossary || []) { // active glossary terms
+        const d = { title, url };
+        const tg = grams(title);
         let common = 0;
         for (const g of qg) if (tg.has(g)) common++;
         const score = (2 * common) / (qg.size + tg.size);
@@ -403,36 +408,39 @@
       return scored.slice(0, 5).map((x) => x.d);
     }
 
-    function renderEmpty(q, filters, includeRetired) {
+    // Counts for the suggestions of an empty result: without the filters, with retired pages.
+    function emptyCounts(q, filters, includeRetired) {
+      const filtering = Object.keys(filters).some((k) => filters[k].length);
+      const none = Promise.resolve({ total: 0 });
+      return Promise.all([
+        filtering ? searcher.search(q, { includeRetired, limit: 0 }) : none,
+        !includeRetired && retiredBox ? searcher.search(q, { filters, includeRetired: true, limit: 0 }) : none,
+      ]).then(([a, b]) => ({ unfiltered: a.total, retired: b.total }), () => ({ unfiltered: 0, retired: 0 }));
+    }
+
+    function renderEmpty(q, filters, includeRetired, counts) {
       if (!empty) return;
       clear(empty);
       empty.appendChild(el('p', 'search-empty-lead', '「' + q + '」に一致するページは見つかりませんでした。'));
       const ul = el('ul', 'search-empty-suggestions');
-      const filtering = Object.keys(filters).some((k) => filters[k].length);
-      if (filtering) {
-        const n = core.search(index, q, { includeRetired, limit: 0 }).total;
-        if (n) {
-          const li = el('li');
-          const b = el('button', 'search-clear-filters', '絞り込みを外して探す（' + n + '件）');
-          b.type = 'button';
-          b.addEventListener('click', () => {
-            for (const box of filtersBox.querySelectorAll('input[type=checkbox]')) box.checked = false;
-            run(true);
-          });
-          li.appendChild(b);
-          ul.appendChild(li);
-        }
+      if (counts.unfiltered) {
+        const li = el('li');
+        const b = el('button', 'search-clear-filters', '絞り込みを外して探す（' + counts.unfiltered + '件）');
+        b.type = 'button';
+        b.addEventListener('click', () => {
+          for (const box of filtersBox.querySelectorAll('input[type=checkbox]')) box.checked = false;
+          run(true);
+        });
+        li.appendChild(b);
+        ul.appendChild(li);
       }
-      if (!includeRetired && retiredBox) {
-        const n = core.search(index, q, { filters, includeRetired: true, limit: 0 }).total;
-        if (n) {
-          const li = el('li');
-          const b = el('button', 'search-include-retired', '廃止・改名された規定も含めて探す（' + n + '件）');
-          b.type = 'button';
-          b.addEventListener('click', () => { retiredBox.checked = true; run(true); });
-          li.appendChild(b);
-          ul.appendChild(li);
-        }
+      if (counts.retired) {
+        const li = el('li');
+        const b = el('button', 'search-include-retired', '廃止・改名された規定も含めて探す（' + counts.retired + '件）');
+        b.type = 'button';
+        b.addEventListener('click', () => { retiredBox.checked = true; run(true); });
+        li.appendChild(b);
+        ul.appendChild(li);
       }
       const terms = closeTerms(q);
       if (terms.length) {
@@ -456,28 +464,49 @@
       empty.hidden = false;
     }
 
+    function show(q, r, filters, includeRetired, counts) {
+      if (empty) { empty.hidden = true; clear(empty); }
+      more.hidden = true;
+      if (!r) {
+        if (resultsList) clear(resultsList);
+        setStatus('検索語を入力してください。');
+        return;
+      }
+      let msg = '「' + q.trim() + '」の検索結果: ' + r.total + '件';
+      if (r.mode === 'or') msg += '（すべての語を含むページがないため、いずれかの語を含むページを表示しています）';
+      if (r.total > r.results.length) msg += '。上位' + r.results.length + '件を表示しています';
+      setStatus(msg);
+      if (resultsList) {
+        const items = doc.createDocumentFragment();
+        for (const hit of r.results) items.appendChild(renderResult(hit));
+        clear(resultsList);
+        resultsList.appendChild(items);
+      }
+      more.hidden = r.total <= r.results.length;
+      if (r.total === 0) renderEmpty(q.trim(), filters, includeRetired, counts);
+    }
+
     function run(resetLimit) {
       if (resetLimit) limit = PAGE_SIZE;
       const q = input.value;
       const filters = currentFilters();
       const includeRetired = !!(retiredBox && retiredBox.checked);
       updateUrl(q.trim() ? q : '', filters, includeRetired);
-      if (!index) return;
-      if (resultsList) clear(resultsList);
-      if (empty) { empty.hidden = true; clear(empty); }
-      more.hidden = true;
-      if (!q.trim()) {
-        setStatus('検索語を入力してください。');
-        return;
-      }
-      const r = core.search(index, q, { filters, includeRetired, limit });
-      let msg = '「' + q.trim() + '」の検索結果: ' + r.total + '件';
-      if (r.mode === 'or') msg += '（すべての語を含むページがないため、いずれかの語を含むページを表示しています）';
-      if (r.total > r.results.length) msg += '。上位' + r.results.length + '件を表示しています';
-      setStatus(msg);
-      if (resultsList) for (const hit of r.results) resultsList.appendChild(renderResult(hit));
-      more.hidden = r.total <= r.results.length;
-      if (r.total === 0) renderEmpty(q.trim(), filters, includeRetired);
+      if (!manifest) return;
+      const id = ++runs;
+      if (!q.trim()) { show(q, null); return; }
+      if (resultsList) resultsList.setAttribute('aria-busy', 'true');
+      searcher.search(q, { filters, includeRetired, limit })
+        .then((r) => (r.total ? [r, null] : emptyCounts(q.trim(), filters, includeRetired).then((c) => [r, c])))
+        .then(([r, counts]) => {
+          if (id !== runs) return;
+          if (resultsList) resultsList.removeAttribute('aria-busy');
+          show(q, r, filters, includeRetired, counts);
+        }, () => {
+          if (id !== runs) return;
+          if (resultsList) resultsList.removeAttribute('aria-busy');
+          setStatus('検索インデックスを読み込めませんでした。ページを再読み込みしてください。');
+        });
     }
 
     const form = input.form || input.closest('form');
@@ -488,9 +517,9 @@
     if (retiredBox) retiredBox.addEventListener('change', () => run(true));
 
     setStatus('検索インデックスを読み込んでいます…');
-    loadIndex().then((idx) => {
-      index = idx;
-      tables = facetTables(index);
+    searcher.manifest().then((m) => {
+      manifest = m;
+      tables = facetTables(manifest);
       buildFilters();
       run(true);
       if (!input.value) input.focus();
