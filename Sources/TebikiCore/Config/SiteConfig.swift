@@ -45,7 +45,7 @@ enum ConfigLoader {
     static func load(text: String, path: String, diagnostics: inout Diagnostics) -> SiteConfig? {
         var r = YAMLReader(path: path)
         defer { diagnostics.append(contentsOf: r.diagnostics) }
-        guard let root = r.parse(text) else { return nil }
+        guard let root = r.parse(text, what: "site.yml ") else { return nil }
         guard let pairs = r.mapping(root, what: "site.yml") else { return nil }
         r.checkKeys(pairs, known: knownKeys, what: "site.yml")
         r.require(pairs, ["title", "facets"], at: root, what: "site.yml")

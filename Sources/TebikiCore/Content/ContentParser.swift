@@ -26,7 +26,7 @@ enum ContentParser {
         guard let file = FrontMatterFile.split(text, path: path, diagnostics: &diagnostics) else { return nil }
         var r = YAMLReader(path: path, lineOffset: file.yamlLineOffset)
         defer { diagnostics.append(contentsOf: r.diagnostics) }
-        guard let root = r.parse(file.yaml) else { return nil }
+        guard let root = r.parse(file.yaml, what: "front matter ") else { return nil }
         guard let pairs = r.mapping(root, what: "front matter") else { return nil }
         r.checkKeys(pairs, known: knownKeys(kind), what: "front matter")
         r.require(pairs, requiredKeys(kind), at: root, what: "front matter")
@@ -97,7 +97,10 @@ enum ContentParser {
         var result: [FacetAssignment] = []
         for pair in r.mapping(node, what: what) ?? [] {
             var a = FacetAssignment(facet: pair.key, location: r.location(pair.keyNode), values: [])
-            let graded = !forceList && config?.facet(pair.key)?.kind == .graded
+            // Without a usable site.yml the facet kinds are unknown: take the shape as written
+            // rather than report errors that only the broken site.yml causes.
+            var graded = !forceList && config?.facet(pair.key)?.kind == .graded
+            if config == nil, !forceList, case .mapping = pair.value { graded = true }
             if graded {
                 guard let m = r.mapping(pair.value, what: "観点「\(pair.key)」（値: 評価 の形で書きます）") else { continue }
                 for v in m {
@@ -119,7 +122,7 @@ enum SourceRegistryParser {
     static func parse(text: String, path: String, diagnostics: inout Diagnostics) -> [SourceDocument] {
         var r = YAMLReader(path: path)
         defer { diagnostics.append(contentsOf: r.diagnostics) }
-        guard let root = r.parse(text) else { return [] }
+        guard let root = r.parse(text, what: "出典の一覧") else { return [] }
         var docs: [SourceDocument] = []
         for node in r.sequence(root, what: "出典の一覧") ?? [] {
             guard let m = r.mapping(node, what: "出典の各項目") else { continue }

@@ -9,12 +9,16 @@ struct FrontMatterFile {
     var bodyLineOffset: Int
 
     /// Returns nil (with a diagnostic) when the file has no front matter block.
+    /// Line breaks are `\n`, `\r\n` and a lone `\r` (as in YAML and CommonMark), so line numbers
+    /// agree with the ones libyaml and cmark-gfm report; both parts are joined with `\n`.
     static func split(_ text: String, path: String, diagnostics: inout Diagnostics) -> FrontMatterFile? {
         var text = Substring(text)
         if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
-        // Split into lines keeping track of positions; \r\n is treated as \n.
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.hasSuffix("\r") ? line.dropLast() : line
+        let lines = Self.lines(text)
+        if text.allSatisfy({ $0.isWhitespace }) {
+            diagnostics.error("missing-front-matter", "ファイルが空です。先頭に front matter（--- で囲んだ YAML）を書いてください。",
+                              at: SourceLocation(path: path, line: 1, column: 1))
+            return nil
         }
         guard let first = lines.first, first.trimmingTrailingSpaces == "---" else {
             diagnostics.error("missing-front-matter", "ファイルの先頭に front matter（--- で囲んだ YAML）がありません。",
@@ -22,13 +26,36 @@ struct FrontMatterFile {
             return nil
         }
         guard let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingTrailingSpaces == "---" || lines[$0].trimmingTrailingSpaces == "..." }) else {
-            diagnostics.error("unclosed-front-matter", "front matter を閉じる --- の行がありません。",
+            diagnostics.error("unclosed-front-matter", "front matter を閉じる --- の行がありません（1行目の --- に対応する行がファイルの終わりまでありません）。",
                               at: SourceLocation(path: path, line: 1, column: 1))
             return nil
         }
         let yaml = lines[1..<close].joined(separator: "\n")
         let body = lines[(close + 1)...].joined(separator: "\n")
         return FrontMatterFile(yaml: yaml, yamlLineOffset: 1, body: body, bodyLineOffset: close + 1)
+    }
+
+    /// The lines of a text without their line breaks (`\n`, `\r\n`, `\r`). Works on Unicode
+    /// scalars: in Swift `"\r\n"` is a single `Character`, so splitting on `"\n"` misses it.
+    static func lines(_ text: Substring) -> [Substring] {
+        var result: [Substring] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            if c == "\n" || c == "\r" {
+                result.append(Substring(scalars[start..<i]))
+                var next = scalars.index(after: i)
+                if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
+                start = next
+                i = next
+            } else {
+                i = scalars.index(after: i)
+            }
+        }
+        result.append(Substring(scalars[start..<scalars.endIndex]))
+        return result
     }
 }
 

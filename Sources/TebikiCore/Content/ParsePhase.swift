@@ -1,3 +1,5 @@
+import Foundation
+
 /// The site as written: configuration, registries and every content page, parsed.
 public struct ParsedSite: Sendable {
     public var config: SiteConfig
@@ -10,21 +12,25 @@ enum ParsePhase {
     static let sourcesPath = "content/registries/sources.yml"
 
     static func run(_ source: SiteSource, diagnostics: inout Diagnostics) -> ParsedSite? {
-        guard let configText = source.text("site.yml") else {
+        diagnostics.append(contentsOf: source.diagnostics)
+        guard let configData = source.files["site.yml"] else {
             diagnostics.error("missing-config", "site.yml が見つかりません。サイトのフォルダを --source で指定してください。",
                               at: SourceLocation(path: "site.yml"))
             return nil
         }
-        let config = ConfigLoader.load(text: configText, path: "site.yml", diagnostics: &diagnostics)
+        let config = TextDecoding.decode(configData, path: "site.yml", diagnostics: &diagnostics).flatMap {
+            ConfigLoader.load(text: $0, path: "site.yml", diagnostics: &diagnostics)
+        }
         var sources: [SourceDocument] = []
-        if let text = source.text(sourcesPath) {
+        if let data = source.files[sourcesPath], let text = TextDecoding.decode(data, path: sourcesPath, diagnostics: &diagnostics) {
             sources = SourceRegistryParser.parse(text: text, path: sourcesPath, diagnostics: &diagnostics)
         }
         // Files parse independently: spread them over the cores, keep the input order.
         let inputs = ContentKind.allCases.flatMap { kind in source.paths(under: "content/" + kind.folder, suffix: ".md").map { (kind, $0) } }
         let parsed = Builder.parallelMap(inputs) { kind, path -> (ContentPage?, Diagnostics) in
             var d = Diagnostics()
-            let page = ContentParser.parse(text: source.text(path) ?? "", path: path, kind: kind, config: config, diagnostics: &d)
+            guard let text = TextDecoding.decode(source.files[path] ?? Data(), path: path, diagnostics: &d) else { return (nil, d) }
+            let page = ContentParser.parse(text: text, path: path, kind: kind, config: config, diagnostics: &d)
             return (page, d)
         }
         var pages: [ContentPage] = []

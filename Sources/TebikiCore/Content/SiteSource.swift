@@ -5,6 +5,9 @@ import Foundation
 public struct SiteSource: Sendable {
     /// Paths are relative to the source folder, with `/` separators.
     public var files: [String: Data]
+    /// Problems met while reading (symbolic links that are not followed, unreadable files);
+    /// the parse phase reports them with the rest.
+    public var diagnostics = Diagnostics()
 
     public init(files: [String: Data]) { self.files = files }
 
@@ -32,17 +35,59 @@ public struct SiteSource: Sendable {
            let match = text.firstMatch(of: /(?m)^theme:\s*([A-Za-z0-9._\/-]+)\s*$/) {
             theme = String(match.1)
         }
+        var diagnostics = Diagnostics()
+        let rootReal = realPath(root.path)
         for folder in ["content", theme] {
             let base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)).standardizedFileURL
             guard let walker = fm.enumerator(atPath: base.path) else { continue }
-            for case let relative as String in walker {
+            let baseReal = realPath(base.path)
+            while let relative = walker.nextObject() as? String {
                 if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                var isDirectory: ObjCBool = false
                 let full = base.appendingPathComponent(relative)
+                let path = folder + "/" + relative
+                // Content is untrusted: a symbolic link is followed only to a file inside the
+                // site's folder (the theme is the site owner's and may live anywhere).
+                if folder == "content", (try? fm.attributesOfItem(atPath: full.path)[.type] as? FileAttributeType) == .typeSymbolicLink {
+                    walker.skipDescendants()
+                    let location = SourceLocation(path: path)
+                    guard let target = realPath(full.path) else {
+                        if errno == ELOOP {
+                            diagnostics.error("symlink-loop", "シンボリックリンクが循環しているため読み込めません。", at: location)
+                        } else {
+                            let dest = (try? fm.destinationOfSymbolicLink(atPath: full.path)) ?? "?"
+                            diagnostics.error("broken-symlink", "シンボリックリンクの指す先「\(dest)」がありません。", at: location)
+                        }
+                        continue
+                    }
+                    let inside = [rootReal, baseReal].contains { r in r.map { target == $0 || target.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") } ?? false }
+                    guard inside else {
+                        diagnostics.error("symlink-outside", "シンボリックリンクがサイトのフォルダの外（\(target)）を指しています。フォルダの外のファイルは読み込みません。", at: location)
+                        continue
+                    }
+                    var isDirectory: ObjCBool = false
+                    if fm.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+                        diagnostics.warning("symlink-directory", "フォルダへのシンボリックリンク（\(target)）はたどりません。中のファイルは読み込まれません。", at: location)
+                        continue
+                    }
+                }
+                var isDirectory: ObjCBool = false
                 guard fm.fileExists(atPath: full.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                files[folder + "/" + relative] = try Data(contentsOf: full)
+                do {
+                    files[path] = try Data(contentsOf: full)
+                } catch {
+                    diagnostics.error("unreadable-file", "ファイルを読み込めません（\(error.localizedDescription)）。", at: SourceLocation(path: path))
+                }
             }
         }
-        return SiteSource(files: files)
+        var source = SiteSource(files: files)
+        source.diagnostics = diagnostics
+        return source
+    }
+
+    /// The canonical path (symbolic links resolved), or nil with `errno` set.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads a YAML tree into values while recording diagnostics with positions in the *file*
@@ -19,17 +20,79 @@ struct YAMLReader {
     }
 
     /// Parses YAML text; a syntax error becomes a diagnostic at the place libyaml points to.
-    mutating func parse(_ text: String) -> Node? {
+    /// Aliases (`*name`) are refused before composing (see `YAMLAliasScan`), and an empty
+    /// document is an error (`what` names it in the message).
+    mutating func parse(_ text: String, what: String = "YAML") -> Node? {
+        if let alias = YAMLAliasScan.firstAlias(in: text) {
+            diagnostics.error("yaml-alias", "YAML のエイリアス（*\(alias.name)）は使えません。アンカー（&\(alias.name)）の値をここにもそのまま書いてください。",
+                              at: SourceLocation(path: path, line: alias.line + lineOffset, column: alias.column))
+            return nil
+        }
         do {
-            return try Yams.compose(yaml: text)
+            if let node = try Yams.compose(yaml: text) { return node }
+            diagnostics.error("empty-yaml", "\(what)が空です。", at: SourceLocation(path: path, line: lineOffset + 1, column: 1))
         } catch let error as YamlError {
-            let (line, column, problem) = Self.describe(error, lineOffset: lineOffset)
-            diagnostics.error("yaml-syntax", "YAMLの書き方に誤りがあります（\(problem)）。",
-                              at: SourceLocation(path: path, line: line + lineOffset, column: column))
+            var (line, column, problem) = Self.describe(error, lineOffset: lineOffset)
+            if case let .duplicatedKeysInMapping(duplicates, _) = error, let second = Self.secondOccurrence(of: duplicates.first ?? "", in: text, after: line, column: column) {
+                (line, column) = second
+            }
+            let hint = Self.tabHint(text, line: line, lineOffset: lineOffset)
+            diagnostics.error("yaml-syntax", "YAMLの書き方に誤りがあります（\(hint ?? problem)）。",
+                              at: SourceLocation(path: path, line: line + lineOffset, column: hint == nil ? column : 1))
         } catch {
             diagnostics.error("yaml-syntax", "YAMLを読み込めません: \(error)", at: SourceLocation(path: path, line: lineOffset + 1, column: 1))
         }
         return nil
+    }
+
+    /// Where a duplicated key is written again: the first line after the first occurrence with
+    /// the same key at the same column (Yams only gives the position of the first one).
+    static func secondOccurrence(of key: String, in text: String, after line: Int, column: Int) -> (Int, Int)? {
+        guard !key.isEmpty else { return nil }
+        let lines = FrontMatterFile.lines(Substring(text))
+        guard line >= 1, line < lines.count else { return nil }
+        for n in line..<lines.count {
+            let rest = lines[n].dropFirst(column - 1)
+            let candidates = [key + ":", "\"" + key + "\":", "'" + key + "':"]
+            if lines[n].prefix(column - 1).allSatisfy({ $0 == " " || $0 == "-" }), candidates.contains(where: { rest.hasPrefix($0) }) {
+                return (n + 1, column)
+            }
+        }
+        return nil
+    }
+
+    /// When the line libyaml stopped at is indented with a tab, say so: YAML indentation is
+    /// spaces only, and the tab is invisible in most editors.
+    static func tabHint(_ text: String, line: Int, lineOffset: Int) -> String? {
+        let lines = FrontMatterFile.lines(Substring(text))
+        guard line >= 1, line <= lines.count else { return nil }
+        let indent = lines[line - 1].prefix { $0 == " " || $0 == "\t" || $0 == "-" }
+        guard indent.contains("\t") else { return nil }
+        return "\(line + lineOffset)行目のインデントにタブ文字があります。YAML のインデントは半角スペースで書いてください"
+    }
+
+    /// libyaml's problems in Japanese, for the ones authors meet; others are shown as they are.
+    static func japanese(_ problem: String) -> String {
+        let known: [(String, String)] = [
+            ("found character that cannot start any token", "この位置の文字では値を始められません。「@」「`」やタブ文字で始まる値は引用符で囲んでください"),
+            ("mapping values are not allowed in this context", "ここには「キー: 値」を書けません。値に「: 」を含めるときは引用符で囲んでください"),
+            ("did not find expected key", "キーがあるべき位置にありません。インデントがそろっているか確かめてください"),
+            ("could not find expected ':'", "「キー: 値」の「:」が見つかりません"),
+            ("found unexpected end of stream", "引用符か括弧が閉じられないまま終わっています"),
+            ("did not find expected ',' or ']'", "[ ] のリストが閉じられていないか、「,」が抜けています"),
+            ("did not find expected ',' or '}'", "{ } のマッピングが閉じられていないか、「,」が抜けています"),
+            ("did not find expected node content", "値があるべき位置にありません"),
+            ("found unknown escape character", "\"…\" の中に使えないエスケープ（\\ の後の文字）があります。\\ を書くときは ' ' で囲んでください"),
+            ("Maximum nesting level reached", "入れ子が深すぎます（libyaml の上限を超えました）"),
+            ("found undefined alias", "定義されていないエイリアスがあります"),
+            ("block sequence entries are not allowed in this context", "ここには「- 」で始まるリストの項目を書けません。インデントを確かめてください"),
+            ("did not find expected '-' indicator", "リストの項目の「- 」があるべき位置にありません。インデントを確かめてください"),
+            ("found a tab character that violates indentation", "インデントにタブ文字があります。YAML のインデントは半角スペースで書いてください"),
+            ("control characters are not allowed", "YAML に使えない制御文字があります"),
+            ("invalid Unicode character", "YAML に使えない文字があります"),
+        ]
+        for (english, text) in known where problem.hasPrefix(english) { return text }
+        return problem
     }
 
     /// Position and text of a YAML error. libyaml often detects a problem on a later line than
@@ -39,13 +102,15 @@ struct YAMLReader {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             if let context, context.mark.line < mark.line {
-                return (context.mark.line, context.mark.column, "\(problem)。\(context.text)、\(mark.line + lineOffset)行目で検出")
+                return (context.mark.line, context.mark.column, "\(japanese(problem))。\(japanese(context.text))、\(mark.line + lineOffset)行目で検出")
             }
-            return (mark.line, mark.column, problem)
+            return (mark.line, mark.column, japanese(problem))
         case let .duplicatedKeysInMapping(duplicates, context):
-            return (context.mark.line, context.mark.column, "キーが重複しています: \(duplicates.joined(separator: ", "))")
-        case let .reader(problem, _, _, _):
-            return (1, 1, problem)
+            return (context.mark.line, context.mark.column, "キーが重複しています: \(duplicates.joined(separator: ", "))。同じキーは1回だけ書いてください")
+        case let .reader(problem, offset, _, yaml):
+            guard let offset, offset >= 0 else { return (1, 1, japanese(problem)) }
+            let (line, column) = TextDecoding.position(of: offset, in: Data(yaml.utf8))
+            return (line, column, japanese(problem))
         default:
             return (1, 1, "\(error)")
         }

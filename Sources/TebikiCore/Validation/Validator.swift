@@ -23,12 +23,15 @@ enum Validator {
         var byID: [String: ContentPage] = [:]
         for page in site.pages {
             guard !page.id.isEmpty else { continue }
-            if page.id.wholeMatch(of: asciiKeyPattern) == nil {
-                d.error("invalid-id", "ID「\(page.id)」は半角英小文字・数字・ハイフンで、英字から始めてください。", at: page.idLocation)
+            let validID = page.id.wholeMatch(of: asciiKeyPattern) != nil
+            if !validID {
+                d.error("invalid-id", "ID「\(page.id)」は半角英小文字・数字・ハイフンで、英字から始めてください。\(unusableCharacter(in: page.id))", at: page.idLocation)
             }
             let fileName = String(page.path.split(separator: "/").last?.dropLast(3) ?? "")
-            if fileName != page.id {
-                d.error("id-file-mismatch", "ID「\(page.id)」とファイル名「\(fileName).md」が一致しません。リンクはファイル名で解決するため、そろえてください。", at: page.idLocation)
+            // A malformed ID next to a well-formed file name is one mistake: reported once, above.
+            if fileName != page.id, validID || fileName.wholeMatch(of: asciiKeyPattern) == nil {
+                let hint = fileName.wholeMatch(of: asciiKeyPattern) == nil ? unusableCharacter(in: fileName, what: "ファイル名") : ""
+                d.error("id-file-mismatch", "ID「\(page.id)」とファイル名「\(fileName).md」が一致しません。リンクはファイル名で解決するため、そろえてください。\(hint)", at: page.idLocation)
             }
             if let other = byID[page.id] {
                 d.error("duplicate-id", "ID「\(page.id)」は \(other.path) でも使われています。IDはサイト全体で一意にしてください。", at: page.idLocation)
@@ -64,6 +67,16 @@ enum Validator {
                 }
             }
             for link in page.links {
+                switch LinkResolver.classify(link.url, from: SiteModel.url(of: page)) {
+                case .absolutePath:
+                    d.error("absolute-link", "リンク先「\(link.url)」は / で始まる絶対パスです。サイトはフォルダごと移して使うため、相対パスか、ページならファイル名（x.md）で書いてください。", at: link.location)
+                case .fileURL:
+                    d.error("file-link", "リンク先「\(link.url)」は file: の URL です。読む人のパソコンのファイルを指すため使えません（リンクは出力されません）。", at: link.location)
+                case .outsideSite:
+                    d.error("link-outside-site", "リンク先「\(link.url)」の ../ がサイトのフォルダの外に出ています。ページへのリンクはファイル名（x.md）で書いてください。", at: link.location)
+                case .content, .fragment, .external, .sitePath:
+                    break
+                }
                 guard let target = LinkResolver.contentTarget(of: link.url) else { continue }
                 if byID[target] == nil {
                     let hint = Suggest.nearest(to: target, in: Array(byID.keys)).map { "「\($0).md」の誤りではありませんか。" } ?? ""
@@ -82,6 +95,21 @@ enum Validator {
             checkHistory(page, sources: sourceKeys, byID: byID, into: &d)
         }
         return d
+    }
+
+    /// Names the first character that is not allowed in an ID, with its code point, so that
+    /// look-alikes (Cyrillic а, full-width ａ) and invisible characters (zero-width space) can be found.
+    static func unusableCharacter(in text: String, what: String = "ID") -> String {
+        for (i, scalar) in text.unicodeScalars.enumerated() {
+            let allowed = ("a"..."z").contains(scalar) || (i > 0 && (("0"..."9").contains(scalar) || scalar == "-"))
+            guard !allowed else { continue }
+            let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            let name = scalar.properties.name.map { " \($0)" } ?? ""
+            let shown = scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .control
+                || scalar.properties.isWhitespace ? "（見えない文字）" : "「\(scalar)」"
+            return "\(what)の\(i + 1)文字目\(shown)は \(code)\(name) です。"
+        }
+        return ""
     }
 
     static func checkFacets(_ assignments: [FacetAssignment], config: SiteConfig, graded: Bool, into d: inout Diagnostics) {
@@ -142,4 +170,8 @@ enum Validator {
             d.warning("unused-successor", "successor は status が retired または renamed のときだけ使われます。", at: s.location)
         }
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
