@@ -8,7 +8,7 @@ struct Tebiki: ParsableCommand {
         commandName: "tebiki",
         abstract: "Markdown の知識ベースから検索できる静的サイトを作ります。",
         version: TebikiVersion.string,
-        subcommands: [Build.self, Check.self, Diff.self]
+        subcommands: [Build.self, Check.self, Diff.self, Serve.self]
     )
 }
 
@@ -31,15 +31,10 @@ struct Build: ParsableCommand {
         let source = try readSource(root)
         let showProgress = isatty(2) != 0
         let timing = ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
-        let configured = source.text("site.yml").flatMap { $0.firstMatch(of: /(?m)^output:\s*(\S+)\s*$/).map { String($0.1) } } ?? "_site"
-        let outputURL = (output.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)).standardizedFileURL
-        let cacheURL = BuildCache.location(for: outputURL)
-        let cache = noCache ? BuildCache(tool: toolIdentity()) : BuildCache.load(from: cacheURL, tool: toolIdentity())
-        let result: Builder.Result
+        let outputURL = SiteBuild.outputFolder(root: root, source: source, override: output)
+        let result: SiteBuild.Outcome
         do {
-            result = try Builder.build(source, cache: cache, previousExists: { path in
-                FileManager.default.fileExists(atPath: outputURL.appendingPathComponent(path).path)
-            }) { phase in
+            result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: toolIdentity()) { phase in
                 if timing { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) }
                 if showProgress && !timing && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
             }
@@ -48,10 +43,27 @@ struct Build: ParsableCommand {
             throw ExitCode(1)
         }
         report(result.diagnostics)
-        let stats = try OutputWriter.write(result.files, to: outputURL)
-        try? result.cache.save(to: cacheURL)
+        let stats = result.stats
         let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
-        print("tebiki: \(result.pageCount) ページ（うち再生成 \(result.pageCount - result.pagesReused)）、\(result.files.count) ファイルを \(outputURL.path) に出力しました（書き込み \(stats.written)、変更なし \(stats.unchanged)、\(seconds) 秒）")
+        print("tebiki: \(result.pageCount) ページ（うち再生成 \(result.pageCount - result.pagesReused)）、\(result.fileCount) ファイルを \(outputURL.path) に出力しました（書き込み \(stats.written)、変更なし \(stats.unchanged)、\(seconds) 秒）")
+    }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "サイトを生成してプレビュー用に配信し、変更を保存するたびに生成し直します。",
+        discussion: "出力先は tebiki build と同じフォルダです。開いているページは自動で読み込み直され、内容に誤りがあるとブラウザーにエラーの一覧が表示されます。終了は Ctrl+C。")
+    @OptionGroup var options: SourceOptions
+    @Option(name: .long, help: "出力先のフォルダ（既定: site.yml の output、なければ _site）")
+    var output: String?
+    @Option(name: .long, help: "待ち受けるポート番号")
+    var port: UInt16 = 8000
+    @Option(name: .long, help: "待ち受けるアドレス（既定: 127.0.0.1。0.0.0.0 にすると同じネットワークの誰でも見られます）")
+    var host: String = "127.0.0.1"
+
+    func run() throws {
+        let code = PreviewServer.run(.init(source: URL(fileURLWithPath: options.source), output: output, host: host, port: port, tool: toolIdentity()))
+        if code != 0 { throw ExitCode(code) }
     }
 }
 

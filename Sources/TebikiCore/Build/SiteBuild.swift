@@ -1,0 +1,63 @@
+import Foundation
+
+/// One `tebiki build` from disk to disk: where the output goes, the build cache beside it,
+/// `Builder.build` and `OutputWriter.write`. Shared by `tebiki build` and `tebiki serve`.
+public enum SiteBuild {
+    public struct Outcome: Sendable {
+        /// Warnings (a successful build has no errors).
+        public var diagnostics: Diagnostics
+        public var pageCount: Int
+        public var pagesReused: Int
+        public var fileCount: Int
+        public var stats: OutputWriter.Stats
+        public var output: URL
+    }
+
+    /// The output folder: `--output` when given, else `output:` in site.yml, else `_site`,
+    /// relative to the source folder.
+    public static func outputFolder(root: URL, source: SiteSource, override: String?) -> URL {
+        let configured = source.text("site.yml").flatMap { $0.firstMatch(of: /(?m)^output:\s*(\S+)\s*$/).map { String($0.1) } } ?? "_site"
+        return (override.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)).standardizedFileURL
+    }
+
+    /// Builds `source` into `output`. Throws `ContentErrors` (nothing written) when the content
+    /// has errors, or the file system's error when writing failed (the previous output stays).
+    /// `tool` identifies this binary for the build cache.
+    public static func run(_ source: SiteSource, output outputURL: URL, noCache: Bool = false, tool: String,
+                           progress: (String) -> Void = { _ in }) throws -> Outcome {
+        let cacheURL = BuildCache.location(for: outputURL)
+        // Nothing changed (same inputs, same tool, the output as the last build left it):
+        // stop here. Rendering, indexing and writing would give the same bytes.
+        let inputs = BuildCache.inputFingerprint(source, tool: tool)
+        if !noCache, let state = BuildCache.loadState(from: cacheURL, tool: tool), state.inputs == inputs,
+           BuildCache.outputsIntact(state.outputs, in: outputURL) {
+            var warnings = Diagnostics()
+            for w in state.warnings { warnings.append(w) }
+            return Outcome(diagnostics: warnings, pageCount: state.pageCount, pagesReused: state.pageCount,
+                           fileCount: state.outputs.count, stats: .init(written: 0, unchanged: state.outputs.count), output: outputURL)
+        }
+        let cache = noCache ? BuildCache(tool: tool) : BuildCache.load(from: cacheURL, tool: tool)
+        // Files are written as they are made (not all held in memory); the output is swapped
+        // in only when all are written, else the previous output stays.
+        let session = try OutputWriter.Session(output: outputURL)
+        let result: Builder.Result
+        let stats: OutputWriter.Stats
+        do {
+            result = try Builder.build(source, cache: cache, previousExists: { path in
+                FileManager.default.fileExists(atPath: outputURL.appendingPathComponent(path).path)
+            }, into: session, progress: progress)
+            stats = try session.finish()
+        } catch {
+            session.abort()
+            throw error
+        }
+        var newCache = result.cache
+        if let outputs = BuildCache.records(session.paths, in: outputURL) {
+            newCache.state = .init(inputs: inputs, pageCount: result.pageCount, outputs: outputs,
+                                   warnings: result.diagnostics.items.filter { $0.severity == .warning })
+        }
+        try? newCache.save(to: cacheURL)
+        return Outcome(diagnostics: result.diagnostics, pageCount: result.pageCount, pagesReused: result.pagesReused,
+                       fileCount: result.fileCount, stats: stats, output: outputURL)
+    }
+}

@@ -1,0 +1,272 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+
+/// `tebiki serve`: builds the site into its normal output folder, serves that folder over
+/// HTTP (FlyingFox) with a reload script injected into HTML responses, rebuilds when an input
+/// changes, and shows the build errors in the browser while the content is broken.
+public enum PreviewServer {
+    public struct Options: Sendable {
+        public var source: URL
+        public var output: String?
+        public var host: String
+        public var port: UInt16
+        /// Identifies this binary for the build cache (see `BuildCache`).
+        public var tool: String
+        /// Seconds between two looks at the inputs.
+        public var pollInterval: Double
+
+        public init(source: URL, output: String? = nil, host: String = "127.0.0.1", port: UInt16 = 8000, tool: String,
+                    pollInterval: Double = 0.5) {
+            self.source = source
+            self.output = output
+            self.host = host
+            self.port = port
+            self.tool = tool
+            self.pollInterval = pollInterval
+        }
+    }
+
+    /// Runs until SIGINT or SIGTERM; returns the exit code (0 after a clean stop, 1 when the
+    /// site cannot be read or the address cannot be used, 2 for a bad --host).
+    public static func run(_ options: Options) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        let root = options.source.standardizedFileURL
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent("site.yml").path) else {
+            err("\(root.path)/site.yml:1:1: error: site.yml が見つかりません。--source でサイトのフォルダを指定してください。")
+            return 1
+        }
+        let host = options.host == "localhost" ? "127.0.0.1" : options.host
+        guard let address = ListenAddress(host: host, port: options.port) else {
+            err("tebiki: error: --host の値「\(options.host)」は IP アドレスではありません（例: 127.0.0.1、0.0.0.0、::1）。")
+            return 2
+        }
+        if !address.isLoopback {
+            err("tebiki: 警告: \(options.host) で待ち受けます。同じネットワークにいる人なら誰でも、このプレビュー（公開前の内容）を見られます。自分だけで確認するときは --host を付けずに（127.0.0.1 で）起動してください。")
+        }
+        let source: SiteSource
+        do { source = try SiteSource.read(from: root) } catch {
+            err("tebiki: error: サイトを読み込めません: \(error.localizedDescription)")
+            return 1
+        }
+        let output = SiteBuild.outputFolder(root: root, source: source, override: options.output)
+        let site = PreviewSite(root: output, loopbackOnly: address.isLoopback)
+        let builder = PreviewBuilder(root: root, output: output, tool: options.tool, site: site)
+        let server = address.makeServer(handler: PreviewHandler(site: site))
+
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Outcome()
+        site.buildStarted()
+        let runTask = Task {
+            do { try await server.run() } catch {
+                if !outcome.stopping { outcome.fail(error) }
+            }
+            done.signal()
+        }
+        let listening = DispatchSemaphore(value: 0)
+        Task {
+            do { try await server.waitUntilListening(timeout: 10) } catch { outcome.fail(error) }
+            if let bound = await server.listeningAddress { outcome.setAddress(bound) }
+            listening.signal()
+        }
+        listening.wait()
+        if let failure = outcome.failure {
+            err("tebiki: error: \(address.display) で待ち受けられません（\(failure)）。ほかのプログラムが使っているかもしれません。--port で別の番号を指定してください。")
+            runTask.cancel()
+            return 1
+        }
+
+        // Stop on Ctrl+C or SIGTERM: finish a running build (never leave a half-swapped
+        // output), close the listening socket and the open connections, then return.
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler {
+                guard outcome.beginStopping() else { return }
+                builder.stop()
+                Task {
+                    await server.stop(timeout: 1)
+                    runTask.cancel()
+                    done.signal()
+                }
+            }
+            s.resume()
+            sources.append(s)
+        }
+
+        let watcher = SiteWatcher(root: root)
+        let initial = watcher.fingerprint()
+        builder.build(source: source, first: true)
+        out("tebiki: プレビューを \(outcome.url(fallback: address)) で公開しています。site.yml・content・theme の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")
+
+        let poller = Thread {
+            var seen = initial
+            while !builder.isStopped {
+                Thread.sleep(forTimeInterval: options.pollInterval)
+                let now = watcher.fingerprint()
+                guard now != seen, !builder.isStopped else { continue }
+                // Let an editor finish writing (several files, or write-then-rename).
+                Thread.sleep(forTimeInterval: 0.15)
+                seen = watcher.fingerprint()
+                out("tebiki: 変更を検知しました。生成し直します…")
+                builder.build(source: nil, first: false)
+            }
+        }
+        poller.start()
+        done.wait()
+        for s in sources { s.cancel() }
+        if let failure = outcome.failure {
+            err("tebiki: error: サーバーが止まりました: \(failure)")
+            return 1
+        }
+        out("tebiki: プレビューを終了しました。")
+        return 0
+    }
+
+    static func out(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    static func err(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
+
+/// Builds on the poller thread; `stop()` waits for a running build to finish.
+final class PreviewBuilder: @unchecked Sendable {
+    let root: URL, output: URL, tool: String, site: PreviewSite
+    private let buildLock = NSLock()
+    private let stateLock = NSLock()
+    private var stopped = false
+
+    init(root: URL, output: URL, tool: String, site: PreviewSite) {
+        self.root = root
+        self.output = output
+        self.tool = tool
+        self.site = site
+    }
+
+    var isStopped: Bool { stateLock.withLock { stopped } }
+
+    func stop() {
+        stateLock.withLock { stopped = true }
+        buildLock.lock()
+        buildLock.unlock()
+    }
+
+    func build(source given: SiteSource?, first: Bool) {
+        buildLock.lock()
+        defer { buildLock.unlock() }
+        guard !isStopped else { return }
+        site.buildStarted()
+        let start = Date()
+        do {
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent("site.yml").path) else {
+                var d = Diagnostics()
+                d.error("missing-config", "site.yml が見つかりません。", at: SourceLocation(path: "site.yml"))
+                throw ContentErrors(diagnostics: d)
+            }
+            let source = try given ?? SiteSource.read(from: root)
+            let outcome = try SiteBuild.run(source, output: output, tool: tool)
+            report(outcome.diagnostics)
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
+            PreviewServer.out("tebiki: \(outcome.pageCount) ページ（うち再生成 \(outcome.pageCount - outcome.pagesReused)）、\(outcome.fileCount) ファイルを \(output.path) に出力しました（\(seconds) 秒）")
+            site.buildFinished(errors: nil)
+        } catch let errors as ContentErrors {
+            report(errors.diagnostics)
+            PreviewServer.err("tebiki: エラー \(errors.diagnostics.errorCount) 件、警告 \(errors.diagnostics.warningCount) 件。出力は変更していません。ブラウザーにはエラーの一覧を表示します。")
+            site.buildFinished(errors: errors.diagnostics.sorted)
+        } catch {
+            let d = Diagnostic.error("io-error", "サイトを読み込めないか、出力を書き込めません: \(error.localizedDescription)",
+                                     at: SourceLocation(path: output.path))
+            PreviewServer.err(d.description)
+            site.buildFinished(errors: [d])
+        }
+    }
+
+    private func report(_ diagnostics: Diagnostics) {
+        let lines = diagnostics.sorted.map(\.description)
+        if !lines.isEmpty { PreviewServer.err(lines.joined(separator: "\n")) }
+    }
+}
+
+/// Shared between the signal handler, the server task and the main thread.
+final class Outcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _failure: (any Error)?
+    private var _stopping = false
+    private var _address: Socket.Address?
+
+    var failure: (any Error)? { lock.withLock { _failure } }
+    var stopping: Bool { lock.withLock { _stopping } }
+    func fail(_ error: any Error) { lock.withLock { if _failure == nil { _failure = error } } }
+    func setAddress(_ a: Socket.Address) { lock.withLock { _address = a } }
+    /// True the first time only.
+    func beginStopping() -> Bool {
+        lock.withLock {
+            defer { _stopping = true }
+            return !_stopping
+        }
+    }
+
+    func url(fallback: ListenAddress) -> String {
+        switch lock.withLock({ _address }) {
+        case .ip4(let host, let port)?: return "http://\(host):\(port)/"
+        case .ip6(let host, let port)?: return "http://[\(host)]:\(port)/"
+        default: return "http://\(fallback.display)/"
+        }
+    }
+}
+
+/// The address to listen on: IPv4 or IPv6, parsed by FlyingSocks.
+struct ListenAddress {
+    let host: String
+    let port: UInt16
+    private enum Kind { case v4(sockaddr_in), v6(sockaddr_in6) }
+    private let kind: Kind
+
+    init?(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+        if host.contains(":") {
+            guard let a = try? sockaddr_in6.inet6(ip6: host, port: port) else { return nil }
+            kind = .v6(a)
+        } else {
+            guard host.split(separator: ".").count == 4, let a = try? sockaddr_in.inet(ip4: host, port: port) else { return nil }
+            kind = .v4(a)
+        }
+    }
+
+    var isLoopback: Bool {
+        switch kind {
+        case .v4: return host.hasPrefix("127.")
+        case .v6: return host == "::1"
+        }
+    }
+
+    var display: String {
+        switch kind {
+        case .v4: return "\(host):\(port)"
+        case .v6: return "[\(host)]:\(port)"
+        }
+    }
+
+    func makeServer(handler: some HTTPHandler) -> HTTPServer {
+        switch kind {
+        case .v4(let a): return HTTPServer(address: a, timeout: 30, logger: .disabled, handler: handler)
+        case .v6(let a): return HTTPServer(address: a, timeout: 30, logger: .disabled, handler: handler)
+        }
+    }
+}
+
+/// Adapts `PreviewSite` to FlyingFox. The raw target is passed on, not FlyingFox's
+/// normalised path: `PreviewPath` must see every `..` to refuse it.
+struct PreviewHandler: HTTPHandler {
+    let site: PreviewSite
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let r = await site.respond(method: request.method.rawValue, target: request.target.rawValue,
+                                   host: request.headers[.host])
+        var headers = HTTPHeaders()
+        for (name, value) in r.headers { headers.addValue(value, for: HTTPHeader(name)) }
+        let phrases = [200: "OK", 302: "Found", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+                       500: "Internal Server Error"]
+        return HTTPResponse(statusCode: HTTPStatusCode(r.status, phrase: phrases[r.status] ?? "Unknown"), headers: headers, body: r.body)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Notices changes to a site's inputs by polling: the path, size and modification time of
+/// site.yml and of every file under content/ and the theme folder (hidden names skipped, as
+/// `SiteSource.read` skips them). Portable, no inotify; cheap at a few thousand files.
+public struct SiteWatcher: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    /// A value that changes when any input file is added, removed or modified.
+    public func fingerprint() -> String {
+        var lines: [String] = []
+        let fm = FileManager.default
+        let config = root.appendingPathComponent("site.yml")
+        lines.append("site.yml " + stamp(config.path))
+        for folder in ["content", themeFolder()] {
+            let base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)).standardizedFileURL
+            lines.append(folder + "/ " + stamp(base.path))
+            guard let walker = fm.enumerator(atPath: base.path) else { continue }
+            for case let relative as String in walker {
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                lines.append(folder + "/" + relative + " " + stamp(base.appendingPathComponent(relative).path))
+            }
+        }
+        return lines.sorted().joined(separator: "\n")
+    }
+
+    /// The theme folder named in site.yml (default `theme`), found the way `SiteSource.read`
+    /// finds it.
+    func themeFolder() -> String {
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("site.yml").path) else { return "theme" }
+        let text = String(decoding: data, as: UTF8.self)
+        return text.firstMatch(of: /(?m)^theme:\s*([A-Za-z0-9._\/-]+)\s*$/).map { String($0.1) } ?? "theme"
+    }
+
+    private func stamp(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "-" }
+        #if canImport(Darwin)
+        let m = info.st_mtimespec
+        #else
+        let m = info.st_mtim
+        #endif
+        return "\(info.st_size) \(m.tv_sec).\(m.tv_nsec) \(info.st_ino)"
+    }
+}
