@@ -10,6 +10,9 @@ public struct SiteConfig: Sendable, Equatable {
     public var output: String
     public var grades: [Grade]
     public var facets: [Facet]
+    /// `markdown: {unsafe_html: true}`: raw HTML in Markdown is passed through (off by default:
+    /// content is untrusted). Every build warns while it is on. Dangerous URLs are removed either way.
+    public var unsafeHTML: Bool = false
 
     public func facet(_ key: String) -> Facet? { facets.first { $0.key == key } }
     public func grade(_ key: String) -> Grade? { grades.first { $0.key == key } }
@@ -39,7 +42,7 @@ public struct FacetValue: Sendable, Equatable {
 let asciiKeyPattern = /^[a-z][a-z0-9-]*$/
 
 enum ConfigLoader {
-    static let knownKeys = ["title", "description", "language", "theme", "output", "grades", "facets"]
+    static let knownKeys = ["title", "description", "language", "theme", "output", "grades", "facets", "markdown"]
 
     /// Reads site.yml. Returns nil only when it cannot be used at all; every problem is a diagnostic.
     static func load(text: String, path: String, diagnostics: inout Diagnostics) -> SiteConfig? {
@@ -97,7 +100,7 @@ enum ConfigLoader {
             facets.append(Facet(key: key, label: label, kind: kind, values: values))
         }
 
-        return SiteConfig(
+        var config = SiteConfig(
             title: r.string(pairs["title"], what: "title") ?? "",
             description: r.string(pairs["description"], what: "description") ?? "",
             language: r.string(pairs["language"], what: "language") ?? "ja",
@@ -106,6 +109,23 @@ enum ConfigLoader {
             grades: grades,
             facets: facets
         )
+        config.unsafeHTML = markdownSettings(pairs["markdown"], reader: &r)
+        return config
+    }
+
+    /// `markdown:` settings. Only `unsafe_html` for now; turning it on is always reported.
+    static func markdownSettings(_ node: Node?, reader r: inout YAMLReader) -> Bool {
+        guard let node, let m = r.mapping(node, what: "markdown") else { return false }
+        r.checkKeys(m, known: ["unsafe_html"], what: "markdown")
+        guard let value = m["unsafe_html"] else { return false }
+        guard case .scalar = value, let on = value.bool else {
+            r.diagnostics.error("wrong-type", "markdown.unsafe_html は true または false で書いてください。", at: r.location(value))
+            return false
+        }
+        if on {
+            r.diagnostics.warning("unsafe-html", "markdown.unsafe_html が有効です。Markdown に書かれた HTML がそのままページに出力されます（script 要素やイベント属性はページの Content-Security-Policy で止まりますが、見た目やリンクは書き換えられます）。内容を書く全員を信頼できる場合にだけ使ってください。", at: r.location(value))
+        }
+        return on
     }
 
     static func checkKey(_ key: String, node: Node?, what: String, reader r: inout YAMLReader) {

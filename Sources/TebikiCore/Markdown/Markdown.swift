@@ -16,8 +16,13 @@ public enum LinkResolution: Sendable {
 /// The only place in Tebiki that touches cmark-gfm's C API. Everything else sees Swift values.
 public enum Markdown {
     public struct Options: Sendable {
-        /// Raw HTML and dangerous URLs are omitted unless this is set (content is untrusted).
+        /// Raw HTML is omitted unless this is set (content is untrusted; site.yml
+        /// `markdown.unsafe_html`).
         public var unsafe = false
+        /// Links and images whose URL could run code or reach the disk (`javascript:`,
+        /// `vbscript:`, `file:`, `data:` except raster images) are unwrapped: their text stays,
+        /// the URL goes. Independent of `unsafe`; only the GFM spec runner turns it off.
+        public var filterURLs = true
         /// GFM extensions to attach.
         public var extensions = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
         /// Add `id`s and anchor links to headings.
@@ -62,10 +67,15 @@ public enum Markdown {
         withDocument(markdown, options: options) { root, parser in
             var headingTexts: [(Int, String)] = []
             var plain = ""
+            var unsafeNodes: [OpaquePointer] = []
             walk(root) { node, entering in
                 let type = cmark_node_get_type(node)
                 if entering, type == CMARK_NODE_LINK, let url = cmark_node_get_url(node) {
                     if case let .replace(new) = resolve(String(cString: url)) { cmark_node_set_url(node, new) }
+                }
+                if entering, options.filterURLs, type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE,
+                   let url = cmark_node_get_url(node), isDangerousURL(String(cString: url), image: type == CMARK_NODE_IMAGE) {
+                    unsafeNodes.append(node)
                 }
                 if entering, type == CMARK_NODE_HEADING {
                     headingTexts.append((Int(cmark_node_get_heading_level(node)), text(of: node)))
@@ -79,6 +89,8 @@ public enum Markdown {
                     plain += " "
                 }
             }
+            // After the walk: changing the tree while iterating it is not allowed.
+            for node in unsafeNodes { unwrap(node) }
             let flags = cmarkOptions(options)
             guard let cHTML = cmark_render_html(root, flags, cmark_parser_get_syntax_extensions(parser)) else { return }
             var html = String(cString: cHTML)
@@ -95,6 +107,92 @@ public enum Markdown {
             result.plainText = plain.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return result
+    }
+
+    // MARK: - URL filter
+
+    /// True when a link or image URL must not reach the page: `javascript:`, `vbscript:`,
+    /// `file:` and `data:` (an image may use `data:image/png|gif|jpeg|webp`). The check is
+    /// stricter than a browser's URL parser so that no spelling gets through: cmark has already
+    /// decoded entities and backslash escapes; here percent-encoding and numeric character
+    /// references are decoded too (repeatedly), every control, format and white-space character
+    /// is dropped (browsers drop tabs and newlines anywhere and C0 controls and spaces at the
+    /// ends), and the scheme is compared without case.
+    public static func isDangerousURL(_ url: String, image: Bool = false) -> Bool {
+        var s = url
+        for _ in 0..<4 {
+            let decoded = decodeCharacterReferences(decodePercents(s))
+            if decoded == s { break }
+            s = decoded
+        }
+        var cleaned = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned: continue
+            default: cleaned.append(scalar)
+            }
+        }
+        let lower = String(cleaned).lowercased()
+        guard let colon = lower.firstIndex(of: ":") else { return false }
+        let scheme = lower[..<colon]
+        guard scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return false }
+        switch scheme {
+        case "javascript", "vbscript", "file": return true
+        case "data":
+            guard image else { return true }
+            let rest = lower[lower.index(after: colon)...]
+            return !["image/png", "image/gif", "image/jpeg", "image/webp"].contains { type in
+                rest.hasPrefix(type + ";") || rest.hasPrefix(type + ",")
+            }
+        default: return false
+        }
+    }
+
+    /// Every valid `%XX` decoded, anything else left as it is (invalid UTF-8 becomes U+FFFD).
+    static func decodePercents(_ s: String) -> String {
+        guard s.contains("%") else { return s }
+        let bytes = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
+               let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// `&#106;` and `&#x6A;` decoded (named references are already decoded by cmark).
+    static func decodeCharacterReferences(_ s: String) -> String {
+        guard s.contains("&#") else { return s }
+        return s.replacing(/&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,9});?/) { match in
+            let body = match.1
+            let value = body.first == "x" || body.first == "X" ? UInt32(body.dropFirst(), radix: 16) : UInt32(body)
+            return value.flatMap(Unicode.Scalar.init).map { String($0) } ?? ""
+        }
+    }
+
+    /// Replaces a link or image node by its children (the link text, the image's alt text).
+    private static func unwrap(_ node: OpaquePointer) {
+        while let child = cmark_node_first_child(node) {
+            cmark_node_insert_before(node, child)
+        }
+        cmark_node_free(node)
     }
 
     // MARK: - C plumbing

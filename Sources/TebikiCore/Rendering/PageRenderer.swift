@@ -106,6 +106,7 @@ struct PageRenderer {
         var h = Fingerprint.FNV()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
+        if model.config.unsafeHTML { h.add("markdown.unsafe_html") }  // the same Markdown renders differently
         for (label, url) in job.breadcrumbs { h.add(label); h.add(url ?? "") }
         for s in job.scripts { h.add(s) }
         Fingerprint.of(context, into: &h)
@@ -158,8 +159,10 @@ struct PageRenderer {
 
     private func deferred(_ text: String, root: String, targets: [String]) -> DeferredMarkdown {
         let byID = model.byID
-        return DeferredMarkdown(text: text, linkTargets: targets) { text in
-            Markdown.render(text) { url in
+        var options = Markdown.Options()
+        options.unsafe = model.config.unsafeHTML
+        return DeferredMarkdown(text: text, linkTargets: targets) { [options] text in
+            Markdown.render(text, options: options) { url in
                 guard let id = LinkResolver.contentTarget(of: url), let target = byID[id] else { return .keep }
                 let fragment = LinkResolver.fragment(of: url).map { "#" + $0 } ?? ""
                 return .replace(root + SiteModel.url(of: target) + fragment)
