@@ -26,7 +26,9 @@ import FoundationXML
         let html = try text(r, "rules/old-subcontracting.html")
         #expect(html.contains("この規定は廃止されました"))
         #expect(html.contains("id=\"successor-link\" href=\"../rules/subcontracting.html\""))
-        #expect(html.contains("http-equiv=\"refresh\" content=\"8; url=../rules/subcontracting.html\""))
+        // No timed redirect (WCAG 2.2.1, axe meta-refresh): the notice links to the successor.
+        #expect(!html.contains("http-equiv=\"refresh\""))
+        #expect(html.contains("<link rel=\"canonical\" href=\"../rules/subcontracting.html\">"))
         let catalog = try JSONSerialization.jsonObject(with: Data(try text(r, "data/catalog.json").utf8)) as! [String: Any]
         let entry = (catalog["requirements"] as! [[String: Any]]).first { $0["id"] as? String == "old-subcontracting" }!
         #expect(entry["status"] as? String == "retired")
