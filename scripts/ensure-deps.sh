@@ -6,7 +6,7 @@ need_debs="libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"
 need_pips=""
 case "${1:-build}" in
   build) ;;
-  test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils"; need_pips="selenium pytest compliance-trestle" ;;
+  test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils"; need_pips="selenium pytest compliance-trestle==3.12.4" ;;
   bench) need_debs="$need_debs hugo time"; need_pips="pagefind-bin-extended" ;;
 esac
 
@@ -21,10 +21,18 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 
+# A pin (name==version) is checked against the installed version: compliance-trestle 3.12.4 is
+# the last release that validates OSCAL 1.1 (4.x and later validate 1.2 only).
 for p in $need_pips; do
-  mod=$(echo "$p" | tr '-' '_')
-  case "$p" in pagefind-bin-extended) mod=pagefind_bin_extended ;; compliance-trestle) mod=trestle ;; esac
-  python3 -c "import $mod" 2>/dev/null || { echo "Installing Python package: $p"; python3 -m pip install -q "$p"; }
+  name=${p%%==*}
+  mod=$(echo "$name" | tr '-' '_')
+  case "$name" in pagefind-bin-extended) mod=pagefind_bin_extended ;; compliance-trestle) mod=trestle ;; esac
+  if [ "$name" != "$p" ]; then
+    python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('$name') != '${p#*==}')" 2>/dev/null && continue
+  else
+    python3 -c "import $mod" 2>/dev/null && continue
+  fi
+  echo "Installing Python package: $p"; python3 -m pip install -q --root-user-action=ignore "$p"
 done
 
 command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] || { echo "Swift is required (expected at /opt/swift)." >&2; exit 1; }

@@ -9,10 +9,10 @@ import Foundation
 /// keys sorted. `last-modified` is the date of the newest source document; UUIDs are derived
 /// from names and content (see `uuid(_:)`).
 public enum OSCALExport {
-    /// The OSCAL version written and validated against (Tests/e2e/test_oscal.py checks it is in
-    /// the range the installed compliance-trestle supports). Everything written here is valid
-    /// 1.1.2 as well; 1.2 only made these documents' shapes stricter, not different.
-    public static let oscalVersion = "1.2.1"
+    /// The OSCAL version written: 1.1.3, the newest 1.1 release (the exports are meant to be read
+    /// by OSCAL 1.1 tools). Tests/e2e/test_oscal.py validates it with compliance-trestle 3.12.4,
+    /// whose models are generated from the 1.1.3 schemas.
+    public static let oscalVersion = "1.1.3"
     /// Namespace of the props whose names OSCAL does not define (facets, source details).
     public static let namespace = "https://tebiki.example/ns/oscal"
 
