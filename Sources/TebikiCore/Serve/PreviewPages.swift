@@ -125,17 +125,15 @@ enum PreviewPages {
         """
     }
 
-    /// Inserts the reload tag before the last `</body>` (or at the end when there is none).
+    /// Inserts the reload tag before the last `</body>`, in any letter case (or at the end
+    /// when there is none).
     static func inject(_ tag: String, into html: Data) -> Data {
         let tagData = Data(tag.utf8)
-        for marker in ["</body>", "</BODY>", "</Body>"] {
-            if let range = html.range(of: Data(marker.utf8), options: .backwards) {
-                var out = html
-                out.insert(contentsOf: tagData, at: range.lowerBound)
-                return out
-            }
-        }
-        return html + tagData
+        let lowered = Data(html.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+        guard let range = lowered.range(of: Data("</body>".utf8), options: .backwards) else { return html + tagData }
+        var out = html
+        out.insert(contentsOf: tagData, at: out.startIndex + (range.lowerBound - lowered.startIndex))
+        return out
     }
 
     static func escape(_ text: String) -> String {
