@@ -33,10 +33,13 @@ class Server:
         self.tmp = tempfile.mkdtemp(prefix="tebiki-serve-")
         self.src = os.path.join(self.tmp, "site")
         shutil.copytree(FIXTURE, self.src)
-        # The fixture names its theme relatively (../../../../theme): point at the real one.
+        # The fixture names its theme relatively (../../../../theme): use a copy of the real
+        # one, by absolute path (edits to the repository's theme do not trigger rebuilds here).
+        theme = os.path.join(self.tmp, "theme")
+        shutil.copytree(os.path.join(ROOT, "theme"), theme)
         cfg = os.path.join(self.src, "site.yml")
         text = open(cfg, encoding="utf-8").read()
-        text = re.sub(r"(?m)^theme:.*$", "theme: " + os.path.join(ROOT, "theme"), text)
+        text = re.sub(r"(?m)^theme:.*$", "theme: " + theme, text)
         open(cfg, "w", encoding="utf-8").write(text)
         self.port = free_port()
         self.out, self.err = [], []

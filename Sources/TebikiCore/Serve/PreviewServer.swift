@@ -95,7 +95,7 @@ public enum PreviewServer {
             sources.append(s)
         }
 
-        let watcher = SiteWatcher(root: root)
+        let watcher = SiteWatcher(root: root, ignoring: [output])
         let initial = watcher.fingerprint()
         builder.build(source: source, first: true)
         out("tebiki: プレビューを \(outcome.url(fallback: address)) で公開しています。site.yml・content・theme の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")

@@ -5,8 +5,14 @@ import Foundation
 /// `SiteSource.read` skips them). Portable, no inotify; cheap at a few thousand files.
 public struct SiteWatcher: Sendable {
     public let root: URL
+    /// Folders never looked into (the output folder, should it sit inside content/ or the
+    /// theme: its own writes must not trigger the next build).
+    public let ignoring: [String]
 
-    public init(root: URL) { self.root = root }
+    public init(root: URL, ignoring: [URL] = []) {
+        self.root = root
+        self.ignoring = ignoring.map { $0.standardizedFileURL.path }
+    }
 
     /// A value that changes when any input file is added, removed or modified.
     public func fingerprint() -> String {
@@ -20,7 +26,9 @@ public struct SiteWatcher: Sendable {
             guard let walker = fm.enumerator(atPath: base.path) else { continue }
             for case let relative as String in walker {
                 if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                lines.append(folder + "/" + relative + " " + stamp(base.appendingPathComponent(relative).path))
+                let full = base.appendingPathComponent(relative).path
+                if ignoring.contains(where: { full == $0 || full.hasPrefix($0 + "/") }) { continue }
+                lines.append(folder + "/" + relative + " " + stamp(full))
             }
         }
         return lines.sorted().joined(separator: "\n")
