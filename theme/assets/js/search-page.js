@@ -139,6 +139,9 @@
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-controls', list.id);
+    // ARIA 1.0/1.1 readers (and axe-core 3) look for the popup through aria-owns; Chromium
+    // ignores aria-owns on a text field, so the ARIA 1.2 tree stays as it is.
+    input.setAttribute('aria-owns', list.id);
     input.setAttribute('aria-expanded', 'false');
     input.setAttribute('autocomplete', 'off');
     if (!input.getAttribute('aria-keyshortcuts')) input.setAttribute('aria-keyshortcuts', '/');
