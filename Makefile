@@ -40,3 +40,13 @@ bench: tool
 
 clean:
 	rm -rf .build _site
+
+# Property-based fuzzing of the front-matter splitter, the loaders and the link resolver
+# (docs/robustness.md); not part of `make test`, which runs a short bounded version.
+# FUZZ_SECONDS is the total time, shared by the properties; FUZZ_FLAGS go to `swift test`.
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS ?=
+.PHONY: fuzz
+fuzz:
+	@echo "fuzz: swift test --filter LoaderPropertyTests with TEBIKI_FUZZ_SECONDS=$(FUZZ_SECONDS)"
+	TEBIKI_FUZZ_SECONDS=$(FUZZ_SECONDS) $(SWIFT) test $(FUZZ_FLAGS) --filter LoaderPropertyTests 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]|^(Building|Compiling|Write|Linking)' || true; }

@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Test only: property-based tests of the loaders (Tests/TebikiCoreTests/Fuzz, `make fuzz`).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
@@ -41,7 +43,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TebikiCoreTests",
-            dependencies: ["TebikiCore"],
+            dependencies: ["TebikiCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")]
         ),
     ],

@@ -8,6 +8,11 @@ struct YAMLReader {
     /// Lines before the YAML text in the file (1 for front matter after `---`).
     let lineOffset: Int
     var diagnostics = Diagnostics()
+    /// libyaml's line (1-based, index) → the text's line, when they differ: libyaml also breaks
+    /// lines at U+0085, U+2028 and U+2029, which editors, cmark-gfm and Tebiki do not.
+    private var lineMap: [Int]?
+    /// Lines in the parsed text: positions past the end (an empty document) point at its last line.
+    private var lineCount = Int.max
 
     init(path: String, lineOffset: Int = 0) {
         self.path = path
@@ -16,16 +21,37 @@ struct YAMLReader {
 
     func location(_ node: Node?) -> SourceLocation {
         guard let mark = node?.mark else { return SourceLocation(path: path, line: lineOffset + 1, column: 1) }
-        return SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column)
+        return SourceLocation(path: path, line: fileLine(mark.line), column: max(1, mark.column))
+    }
+
+    /// The file's line for a libyaml line.
+    func fileLine(_ yamlLine: Int) -> Int {
+        let line = lineMap.map { yamlLine >= 1 && yamlLine < $0.count ? $0[yamlLine] : $0.last ?? yamlLine } ?? yamlLine
+        return min(max(1, line), lineCount) + lineOffset
+    }
+
+    mutating func mapLines(_ text: String) {
+        let lines = FrontMatterFile.lines(Substring(text))
+        lineCount = max(1, lines.count)
+        guard text.unicodeScalars.contains(where: { $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }) else { return }
+        var map = [0, 1]
+        for (i, line) in lines.enumerated() {
+            for scalar in line.unicodeScalars where scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                map.append(i + 1)
+            }
+            map.append(i + 2)
+        }
+        lineMap = map
     }
 
     /// Parses YAML text; a syntax error becomes a diagnostic at the place libyaml points to.
     /// Aliases (`*name`) are refused before composing (see `YAMLAliasScan`), and an empty
     /// document is an error (`what` names it in the message).
     mutating func parse(_ text: String, what: String = "YAML") -> Node? {
+        mapLines(text)
         if let alias = YAMLAliasScan.firstAlias(in: text) {
             diagnostics.error("yaml-alias", "YAML のエイリアス（*\(alias.name)）は使えません。アンカー（&\(alias.name)）の値をここにもそのまま書いてください。",
-                              at: SourceLocation(path: path, line: alias.line + lineOffset, column: alias.column))
+                              at: SourceLocation(path: path, line: fileLine(alias.line), column: alias.column))
             return nil
         }
         do {
@@ -36,9 +62,9 @@ struct YAMLReader {
             if case let .duplicatedKeysInMapping(duplicates, _) = error, let second = Self.secondOccurrence(of: duplicates.first ?? "", in: text, after: line, column: column) {
                 (line, column) = second
             }
-            let hint = Self.tabHint(text, line: line, lineOffset: lineOffset)
+            let hint = Self.tabHint(text, line: fileLine(line) - lineOffset, lineOffset: lineOffset)
             diagnostics.error("yaml-syntax", "YAMLの書き方に誤りがあります（\(hint ?? problem)）。",
-                              at: SourceLocation(path: path, line: line + lineOffset, column: hint == nil ? column : 1))
+                              at: SourceLocation(path: path, line: fileLine(line), column: hint == nil ? max(1, column) : 1))
         } catch {
             diagnostics.error("yaml-syntax", "YAMLを読み込めません: \(error)", at: SourceLocation(path: path, line: lineOffset + 1, column: 1))
         }
