@@ -116,6 +116,16 @@ struct YAMLReader {
             ("found a tab character that violates indentation", "インデントにタブ文字があります。YAML のインデントは半角スペースで書いてください"),
             ("control characters are not allowed", "YAML に使えない制御文字があります"),
             ("invalid Unicode character", "YAML に使えない文字があります"),
+            // Contexts: what libyaml was reading when it met the problem.
+            ("while parsing a flow sequence", "ここから始まる [ ] のリストの中で"),
+            ("while parsing a flow mapping", "ここから始まる { } の中で"),
+            ("while parsing a block mapping", "ここから始まる「キー: 値」の並びの中で"),
+            ("while parsing a block collection", "ここから始まるリストの中で"),
+            ("while scanning a quoted scalar", "ここから始まる引用符の文字列の中で"),
+            ("while scanning a simple key", "ここから始まるキーの中で"),
+            ("while scanning a block scalar", "ここから始まる | または > の文字列の中で"),
+            ("while parsing a block node", "ここから始まる値の中で"),
+            ("while parsing a flow node", "ここから始まる値の中で"),
         ]
         for (english, text) in known where problem.hasPrefix(english) { return text }
         return problem
