@@ -48,7 +48,7 @@ PAGES = [
 
 
 def axe_source():
-    axe_selenium_python = pytest.importorskip("axe_selenium_python")
+    import axe_selenium_python  # installed by scripts/ensure-deps.sh test
     path = os.path.join(os.path.dirname(axe_selenium_python.__file__), "node_modules", "axe-core", "axe.min.js")
     with open(path, encoding="utf-8") as f:
         return f.read()
