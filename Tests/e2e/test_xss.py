@@ -82,7 +82,13 @@ def xss_site():
     out = tempfile.mkdtemp(prefix="tebiki-xss-")
     site = os.path.join(out, "_site")
     run = build(FIXTURE, site)
-    assert "warning" not in run.stderr, run.stderr
+    # Authors are told which links lost their URL; nothing else is reported.
+    warned = re.findall(r"^(content/[^:]+):\d+:\d+: warning: .*\[(\S+)\]$", run.stderr, re.M)
+    assert {code for _, code in warned} == {"unsafe-url"}, run.stderr
+    assert {path for path, _ in warned} == {"content/requirements/xss-body.md", "content/glossary/term-xss.md",
+                                            "content/checklists/checklist-xss.md", "content/scenarios/scenario-xss.md"}, run.stderr
+    diagnostics = re.findall(r"^\S+:\d+:\d+: ", run.stderr, re.M)
+    assert len(warned) == len(diagnostics) >= 19, run.stderr  # every removed link, one line each
     server = serve(out)
     yield {"dir": site, "http": f"http://127.0.0.1:{server.server_address[1]}/_site/"}
     server.shutdown()

@@ -148,6 +148,21 @@ public enum Markdown {
         }
     }
 
+    /// `s` for a one-line message: control and format characters written as `\u{9}`, so a URL
+    /// with a line break or a terminal escape cannot break or forge a diagnostic line.
+    public static func printable(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator:
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// Every valid `%XX` decoded, anything else left as it is (invalid UTF-8 becomes U+FFFD).
     static func decodePercents(_ s: String) -> String {
         guard s.contains("%") else { return s }

@@ -75,7 +75,10 @@ enum Validator {
                 case .outsideSite:
                     d.error("link-outside-site", "リンク先「\(link.url)」の ../ がサイトのフォルダの外に出ています。ページへのリンクはファイル名（x.md）で書いてください。", at: link.location)
                 case .content, .fragment, .external, .sitePath:
-                    break
+                    // javascript:, vbscript:, data: (any spelling): the renderer drops the URL and keeps the text.
+                    if Markdown.isDangerousURL(link.url) {
+                        d.warning("unsafe-url", "リンク先「\(Markdown.printable(link.url))」はスクリプトなどを実行できる URL のため、ページには出力しません（リンクの文字だけが残ります）。", at: link.location)
+                    }
                 }
                 guard let target = LinkResolver.contentTarget(of: link.url) else { continue }
                 if byID[target] == nil {

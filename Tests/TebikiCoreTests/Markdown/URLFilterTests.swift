@@ -193,6 +193,21 @@ import Testing
         #expect(Builder.check(source).items.contains { $0.code == "unsafe-html" })
     }
 
+    @Test func authorsAreWarnedAboutRemovedLinks() throws {
+        let body = "一行目\n\n[押す](JavaScript:alert(1)) と [外部](https://example.go.jp/) と <vbscript:x> と [改行](java&#10;script:x)"
+        let source = try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a", body: body)])
+        let warnings = Builder.check(source).items.filter { $0.code == "unsafe-url" }
+        #expect(warnings.count == 3)
+        // A line break or control character in the URL is shown escaped: one diagnostic, one line.
+        #expect(warnings.allSatisfy { !$0.description.contains("\n") })
+        #expect(warnings.contains { $0.message.contains("java\\u{A}script:x") })
+        #expect(warnings.allSatisfy { $0.severity == .warning && $0.path == "content/requirements/a.md" })
+        #expect(warnings.first?.message.contains("JavaScript:alert(1)") == true)
+        let bodyLine = Fixtures.requirement(id: "a", body: body).split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.contains("[押す]") }! + 1
+        #expect(warnings.first?.line == bodyLine)
+    }
+
     @Test func everyPageCarriesThePolicyAndNoInlineCode() throws {
         let r = try Builder.build(try SiteSource.read(from: Fixtures.site("xss")))
         let pages = r.files.filter { $0.path.hasSuffix(".html") }
