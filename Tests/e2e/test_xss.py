@@ -393,6 +393,17 @@ def test_printed_checklist_title_in_margin(xss_site, xbrowser, tmp_path):
     pdf = print_with_css_page_size(xbrowser, str(tmp_path / "x.pdf"))
     first = [l for l in page_texts(pdf, "-layout")[0].splitlines() if l.strip()][0]
     assert squash('チェックリスト<script>window.__xss="checklist-title"</script>') in squash(first), first
+    # A title written to break out of the CSS string stays inside it: one @page rule, nothing else.
+    open_page(xbrowser, "file://" + xss_site["dir"] + "/facets/org-local.html")
+    assert_nothing_ran(xbrowser, "facet page")
+    rules = xbrowser.execute_script("return document.adoptedStyleSheets.flatMap(s => [...s.cssRules].map(r => r.cssText))")
+    assert len(rules) == 1 and rules[0].startswith("@page"), rules
+    assert 'background: red } /*' in rules[0], rules  # as text of the content string
+    xbrowser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert xbrowser.execute_script("return getComputedStyle(document.body).backgroundColor") != "rgb(255, 0, 0)"
+    finally:
+        xbrowser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
 # ---------------------------------------------------------------------------------------------
