@@ -45,6 +45,9 @@ public struct SiteWatcher: Sendable {
     private func stamp(_ path: String) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else { return "-" }
+        // A folder's own time changes with any file in it, hidden ones included: only its
+        // presence counts (its files are listed one by one).
+        if (info.st_mode & S_IFMT) == S_IFDIR { return "folder" }
         #if canImport(Darwin)
         let m = info.st_mtimespec
         #else

@@ -166,3 +166,34 @@ import Testing
         #expect(String(decoding: twice, as: UTF8.self) == "<body>a</body>b" + tag + "</BODY>")
     }
 }
+
+@Suite struct SiteWatcherTests {
+    @Test func fingerprintFollowsInputsOnly() throws {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("tebiki-watch-\(UUID().uuidString)")
+        try fm.createDirectory(at: root.appendingPathComponent("content/requirements"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent("look/templates"), withIntermediateDirectories: true)
+        try Data("title: x\ntheme: look\n".utf8).write(to: root.appendingPathComponent("site.yml"))
+        try Data("a".utf8).write(to: root.appendingPathComponent("content/requirements/a.md"))
+        try Data("t".utf8).write(to: root.appendingPathComponent("look/templates/page.mustache"))
+        let watcher = SiteWatcher(root: root, ignoring: [root.appendingPathComponent("content/_out")])
+        var last = watcher.fingerprint()
+        func changed(_ what: String, _ change: () throws -> Void) rethrows -> Bool {
+            try change()
+            let now = watcher.fingerprint()
+            defer { last = now }
+            return now != last
+        }
+        #expect(try changed("edit") { try Data("ab".utf8).write(to: root.appendingPathComponent("content/requirements/a.md")) })
+        #expect(try changed("new file") { try Data("b".utf8).write(to: root.appendingPathComponent("content/b.md")) })
+        #expect(try changed("theme") { try Data("tt".utf8).write(to: root.appendingPathComponent("look/templates/page.mustache")) })
+        #expect(try changed("site.yml") { try Data("title: y\ntheme: look\n".utf8).write(to: root.appendingPathComponent("site.yml")) })
+        #expect(try changed("remove") { try fm.removeItem(at: root.appendingPathComponent("content/b.md")) })
+        #expect(try !changed("hidden") { try Data("x".utf8).write(to: root.appendingPathComponent("content/.a.md.swp")) })
+        #expect(try !changed("output") {
+            try fm.createDirectory(at: root.appendingPathComponent("content/_out"), withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: root.appendingPathComponent("content/_out/index.html"))
+        })
+        #expect(try !changed("elsewhere") { try Data("x".utf8).write(to: root.appendingPathComponent("notes.txt")) })
+    }
+}
