@@ -344,3 +344,28 @@ def test_focus_is_visible_on_every_control_of_the_home_page(browser, root):
             break
         seen.add(key)
     assert len(seen) > 10
+
+
+def test_focus_is_visible_in_forced_colors_mode(browser, root):
+    """Windows high contrast (forced colors) drops backgrounds and shadows: every Tab stop must
+    still have an outline, and so must the active search suggestion."""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "forced-colors", "value": "active"}]})
+    try:
+        browser.get(root + "index.html")
+        wait_ready(browser, None)
+        for _ in range(15):
+            keys(browser, Keys.TAB)
+            f = focused(browser)
+            assert f and f["outline"], f"no outline in forced colors on {f}"
+        browser.get(root + "glossary/index.html")
+        wait_ready(browser, None)
+        keys(browser, "/", "USB")
+        WebDriverWait(browser, WAIT).until(
+            lambda d: d.find_element(By.ID, "site-search-suggestions").is_displayed())
+        keys(browser, Keys.ARROW_DOWN)
+        outline = browser.execute_script(
+            "const s = getComputedStyle(document.querySelector('#site-search-suggestions [aria-selected=true]'));"
+            "return [s.outlineStyle, parseFloat(s.outlineWidth)];")
+        assert outline[0] != "none" and outline[1] >= 2, outline
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
