@@ -272,7 +272,16 @@ def test_payloads_are_shown_as_text(xss_site, xbrowser, mode):
     open_page(xbrowser, base + "glossary/term-xss.html")
     chips = [c.text for c in xbrowser.find_elements("css selector", "main .chip-list a")]
     assert chips == ['同義語<script>window.__xss="synonym"</script>', "別名'><svg onload=window.__xss='synonym-svg'>",
-                     "&lt;b&gt;実体&amp;", 'javascript:window.__xss="synonym-js"'], chips
+                     "&lt;b&gt;実体&amp;", 'javascript:window.__xss="synonym-js"', "C++&phase=contract#x"], chips
+    # Each synonym links to a search for exactly itself (no extra parameters, no fragment).
+    hrefs = [c.get_attribute("href") for c in xbrowser.find_elements("css selector", "main .chip-list a")]
+    for chip, href in zip(chips, hrefs):
+        open_page(xbrowser, href)
+        wait_for(xbrowser, "return /検索結果|一致するページ/.test(document.getElementById('search-status').textContent)")
+        assert_nothing_ran(xbrowser, f"synonym search {chip}")
+        assert xbrowser.execute_script("return document.getElementById('search-page-input').value") == chip
+        assert xbrowser.execute_script("return document.querySelectorAll('#search-filters input:checked').length") == 0
+    open_page(xbrowser, base + "glossary/term-xss.html")
     assert 'ようご"><img src=x onerror=window.__xss="term-reading">' in main_text(xbrowser)
 
     open_page(xbrowser, base + "checklists/checklist-xss.html")

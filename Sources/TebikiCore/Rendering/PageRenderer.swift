@@ -143,6 +143,14 @@ struct PageRenderer {
 
     static func facetURL(_ facet: String, _ value: String) -> String { "facets/\(facet)-\(value).html" }
 
+    /// A query-string value: everything but unreserved ASCII percent-encoded, so a synonym with
+    /// `&`, `=`, `+` or `#` searches for itself instead of adding parameters or a fragment.
+    static func queryValue(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: queryValueAllowed) ?? ""
+    }
+
+    static let queryValueAllowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
     func markdown(_ page: ContentPage, root: String) -> DeferredMarkdown {
         let targets = page.links.compactMap { LinkResolver.contentTarget(of: $0.url) }.map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
         return deferred(page.body, root: root, targets: targets)
@@ -309,7 +317,7 @@ struct PageRenderer {
     func termContext(_ t: ContentPage, _ root: String) -> [String: Any] {
         var c = item(t, root: root)
         c["reading"] = t.reading ?? ""
-        c["synonyms"] = t.synonyms.map { ["text": $0, "url": root + "search.html?q=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)] }
+        c["synonyms"] = t.synonyms.map { ["text": $0, "url": root + "search.html?q=" + Self.queryValue($0)] }
         c["body"] = markdown(t, root: root)
         c["sources"] = sourceItems(t, root: root)
         c["related"] = t.related.compactMap { model.byID[$0.value] }.map { item($0, root: root) }
