@@ -4,12 +4,15 @@ import Foundation
 /// index → write. Each phase lives in its own folder; this file only orders them.
 public enum Builder {
     public struct Result: Sendable {
+        /// Every output file, in path order (empty when the build wrote into a sink).
         public var files: [OutputFile]
         /// Warnings (a successful build has no errors).
         public var diagnostics: Diagnostics
         public var pageCount: Int
         /// Pages not rendered because their inputs did not change.
         public var pagesReused: Int
+        /// Number of output files.
+        public var fileCount: Int
         /// The cache to store for the next build.
         public var cache: BuildCache
     }
@@ -29,6 +32,18 @@ public enum Builder {
     /// previous output still exists (`previousExists`) is not rendered.
     public static func build(_ source: SiteSource, cache: BuildCache = BuildCache(), previousExists: (String) -> Bool = { _ in false },
                              progress: (String) -> Void = { _ in }) throws -> Result {
+        let sink = CollectingSink()
+        var result = try build(source, cache: cache, previousExists: previousExists, into: sink, progress: progress)
+        result.files = sink.files
+        return result
+    }
+
+    /// Builds the site and hands every file to `sink` as soon as it is made (from several
+    /// threads), so that the files need not all be in memory at once. Content errors are all
+    /// known before the first file is made: then `ContentErrors` is thrown and the sink gets
+    /// nothing.
+    public static func build(_ source: SiteSource, cache: BuildCache = BuildCache(), previousExists: (String) -> Bool = { _ in false },
+                             into sink: OutputSink, progress: (String) -> Void = { _ in }) throws -> Result {
         var diagnostics = Diagnostics()
         progress("読み込み")
         guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
@@ -42,42 +57,85 @@ public enum Builder {
         let renderer = PageRenderer(model: model, theme: theme)
         let jobs = renderer.jobs()
         var newCache = BuildCache(tool: cache.tool)
-        let rendered = parallelMap(jobs) { job -> (OutputFile, BuildCache.Entry) in
-            let (context, fingerprint) = renderer.prepare(job)
-            if let old = cache.entries[job.path], old.fingerprint == fingerprint, previousExists(job.path) {
-                return (OutputFile(path: job.path, data: Data(), reusePrevious: true), old)
+        let counter = FileCounter()
+        // Each page goes to the sink as soon as it is rendered; only its cache entry is kept.
+        let rendered = parallelMap(jobs) { job -> Swift.Result<(entry: BuildCache.Entry, reused: Bool), Error> in
+            Swift.Result {
+                let (context, fingerprint) = renderer.prepare(job)
+                if let old = cache.entries[job.path], old.fingerprint == fingerprint, previousExists(job.path) {
+                    try sink.put(OutputFile(path: job.path, data: Data(), reusePrevious: true))
+                    return (old, true)
+                }
+                let (file, plain) = renderer.render(job, context: context)
+                try sink.put(file)
+                return (BuildCache.Entry(fingerprint: fingerprint, plainText: plain), false)
             }
-            let (file, plain) = renderer.render(job, context: context)
-            return (file, BuildCache.Entry(fingerprint: fingerprint, plainText: plain))
         }
-        var files = rendered.map(\.0)
-        for (job, r) in zip(jobs, rendered) { newCache.entries[job.path] = r.1 }
-        let reused = files.filter(\.reusePrevious).count
+        var reused = 0
+        for (job, r) in zip(jobs, rendered) {
+            let value = try r.get()
+            newCache.entries[job.path] = value.entry
+            if value.reused { reused += 1 }
+        }
+        counter.add(jobs.count)
 
         progress("索引の作成")
         let contentPages = model.requirements + model.glossary + model.checklists + model.scenarios
         let plainTexts = Dictionary(contentPages.map { ($0.id, newCache.entries[SiteModel.url(of: $0)]?.plainText ?? "") },
                                     uniquingKeysWith: { a, _ in a })
-        files += try Indexer.searchFiles(model, plainTexts: plainTexts)
-        files.append(OutputFile(path: "data/catalog.json", data: try Indexer.catalog(model)))
-        let lookup = try Indexer.lookup(model)
-        files.append(OutputFile(path: "data/lookup.json", data: lookup))
-        files.append(OutputFile(path: "data/lookup.js", data: Indexer.script(global: "TEBIKI_LOOKUP", json: lookup)))
-        files.append(OutputFile(path: "exports/oscal/catalog.json", data: try OSCALExport.catalog(model)))
-        for s in model.scenarios {
-            files.append(OutputFile(path: "exports/oscal/profiles/\(s.id).json", data: try OSCALExport.profile(s, model: model)))
+        let counted = CountingSink(sink, counter)
+        // The data files do not depend on each other: make them side by side (the search
+        // index, the largest, also spreads its own work over the cores).
+        let tasks: [() throws -> Void] = [
+            { try Indexer.searchFiles(model, plainTexts: plainTexts, into: counted) },
+            { try counted.put(OutputFile(path: "exports/oscal/catalog.json", data: try OSCALExport.catalog(model))) },
+            {
+                for s in model.scenarios {
+                    try counted.put(OutputFile(path: "exports/oscal/profiles/\(s.id).json", data: try OSCALExport.profile(s, model: model)))
+                }
+            },
+            {
+                try counted.put(OutputFile(path: "data/catalog.json", data: try Indexer.catalog(model)))
+                let lookup = try Indexer.lookup(model)
+                try counted.put(OutputFile(path: "data/lookup.json", data: lookup))
+                try counted.put(OutputFile(path: "data/lookup.js", data: Indexer.script(global: "TEBIKI_LOOKUP", json: lookup)))
+            },
+            {
+                for c in model.checklists {
+                    let rows = [["No.", "確認事項", "根拠", "結果（適／否／該当なし）", "備考"]] + renderer.checklistRows(c).map { row in
+                        [String(row.no), row.text, [row.requirement?.id ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
+                    }
+                    try counted.put(OutputFile(path: "checklists/\(c.id).csv", data: CSV.encode(rows)))
+                }
+                try counted.put(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
+                for asset in theme.assets { try counted.put(OutputFile(path: asset.path, data: asset.data)) }
+            },
+        ]
+        let failures = parallelMap(tasks) { task -> Error? in
+            do { try task(); return nil } catch { return error }
         }
-        for c in model.checklists {
-            let rows = [["No.", "確認事項", "根拠", "結果（適／否／該当なし）", "備考"]] + renderer.checklistRows(c).map { row in
-                [String(row.no), row.text, [row.requirement?.id ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
-            }
-            files.append(OutputFile(path: "checklists/\(c.id).csv", data: CSV.encode(rows)))
-        }
-        files.append(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
-        files += theme.assets.map { OutputFile(path: $0.path, data: $0.data) }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
         progress("出力の準備")
-        files.sort { $0.path < $1.path }
-        return Result(files: files, diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused, cache: newCache)
+        return Result(files: [], diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused,
+                      fileCount: counter.value, cache: newCache)
+    }
+
+    /// Counts the files put through it.
+    final class FileCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    }
+
+    final class CountingSink: OutputSink, @unchecked Sendable {
+        let base: OutputSink
+        let counter: FileCounter
+        init(_ base: OutputSink, _ counter: FileCounter) { self.base = base; self.counter = counter }
+        func put(_ file: OutputFile) throws {
+            try base.put(file)
+            counter.add(1)
+        }
     }
 
     /// Runs `transform` on every element across the cores; results keep the input order so the

@@ -43,8 +43,12 @@ public enum SiteBuild {
         let result: Builder.Result
         let stats: OutputWriter.Stats
         do {
+            // A page is reused only when its file is still the one the last build wrote (a file
+            // edited or replaced by hand is written again).
+            let recorded = Dictionary((cache.state?.outputs ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
             result = try Builder.build(source, cache: cache, previousExists: { path in
-                FileManager.default.fileExists(atPath: outputURL.appendingPathComponent(path).path)
+                if let r = recorded[path] { return BuildCache.records([path], in: outputURL)?.first == r }
+                return cache.state == nil && FileManager.default.fileExists(atPath: outputURL.appendingPathComponent(path).path)
             }, into: session, progress: progress)
             stats = try session.finish()
         } catch {

@@ -265,10 +265,10 @@ public enum OSCALExport {
 
     static func nonEmpty<T>(_ list: [T]) -> [T]? { list.isEmpty ? nil : list }
 
-    static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        return try e.encode(value)
+    /// Pretty-printed with sorted keys; the bytes `JSONEncoder` would write (OSCALJSON.swift),
+    /// written directly because `JSONEncoder` was a large share of a big site's build.
+    static func encode<T: JSONWritable>(_ value: T) throws -> Data {
+        value.json(pretty: true)
     }
 
     /// A deterministic UUID for `name` (and optional content bytes).

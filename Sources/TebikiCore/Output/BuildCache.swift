@@ -3,22 +3,46 @@ import Foundation
 /// What the previous build rendered: per output page, the fingerprint of its inputs and the
 /// plain text of its body (for the search index). A page whose fingerprint is unchanged is
 /// neither rendered nor rewritten. Stored beside the output folder, never inside it.
+///
+/// It also records the whole build (`state`): a fingerprint of every input file and, for every
+/// file written, its size, modification time and inode. When both still hold, nothing can
+/// have changed and the next build stops right after reading the inputs.
 public struct BuildCache: Sendable {
     public struct Entry: Sendable, Equatable {
         public var fingerprint: String
         public var plainText: String?
     }
 
+    /// An output file as the build left it.
+    public struct OutputRecord: Sendable, Equatable {
+        public var path: String
+        public var size: Int64
+        public var mtime: Int64   // nanoseconds
+        public var inode: UInt64
+    }
+
+    /// The whole previous build.
+    public struct State: Sendable, Equatable {
+        /// `BuildCache.inputFingerprint` of the source it was built from.
+        public var inputs: String
+        public var pageCount: Int
+        public var outputs: [OutputRecord]
+        /// Warnings it printed, printed again when nothing changed.
+        public var warnings: [Diagnostic]
+    }
+
     public var entries: [String: Entry] = [:]
+    public var state: State?
     /// Identifies the tool binary that wrote the cache: a different build of Tebiki may render
     /// the same inputs differently, so its cache is not reused.
     public var tool: String
-    public init(entries: [String: Entry] = [:], tool: String = "") {
+    public init(entries: [String: Entry] = [:], tool: String = "", state: State? = nil) {
         self.entries = entries
         self.tool = tool
+        self.state = state
     }
 
-    static let header = "tebiki-cache 2"
+    static let header = "tebiki-cache 3"
 
     public static func location(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tebiki-cache")
@@ -32,21 +56,153 @@ public struct BuildCache: Sendable {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
         guard lines.popFirst() == Substring(header), lines.popFirst() == Substring(tool) else { return BuildCache(tool: tool) }
         var entries: [String: Entry] = [:]
+        let state = parseState(&lines)
         for line in lines {
             let f = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             guard f.count == 3 else { continue }
             entries[String(f[0])] = Entry(fingerprint: String(f[1]), plainText: f[2] == "-" ? nil : unescape(f[2]))
         }
-        return BuildCache(entries: entries, tool: tool)
+        return BuildCache(entries: entries, tool: tool, state: state)
+    }
+
+    /// Only the record of the whole build, without the page entries (which hold every page's
+    /// text and are not needed when nothing changed). The lines are read up to the first entry.
+    public static func loadState(from url: URL, tool: String) -> State? {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        defer { try? handle.close() }
+        var buffer = Data()
+        // The state lines come first; read in chunks until an entry line (no leading `#`) shows.
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            buffer.append(chunk)
+            if let end = Self.endOfState(buffer) {
+                buffer = buffer.prefix(end - buffer.startIndex)
+                break
+            }
+        }
+        let text = String(decoding: buffer, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
+        guard lines.popFirst() == Substring(header), lines.popFirst() == Substring(tool) else { return nil }
+        return parseState(&lines)
+    }
+
+    /// Byte offset just past the state lines when an entry line has been read, else nil.
+    static func endOfState(_ data: Data) -> Int? {
+        var lineStart = data.startIndex
+        var lineNumber = 0
+        for i in data.indices where data[i] == 10 {
+            lineNumber += 1
+            if lineNumber > 2, i > lineStart, data[lineStart] != UInt8(ascii: "#") { return lineStart }
+            lineStart = i + 1
+        }
+        return nil
+    }
+
+    static func parseState(_ lines: inout ArraySlice<Substring>) -> State? {
+        var state = State(inputs: "", pageCount: 0, outputs: [], warnings: [])
+        var found = false
+        while let line = lines.first, line.hasPrefix("#") {
+            lines.removeFirst()
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            switch f[0] {
+            case "#inputs" where f.count == 3:
+                state.inputs = String(f[1])
+                state.pageCount = Int(f[2]) ?? 0
+                found = true
+            case "#out" where f.count == 5:
+                guard let size = Int64(f[2]), let mtime = Int64(f[3]), let inode = UInt64(f[4]) else { continue }
+                state.outputs.append(OutputRecord(path: String(f[1]), size: size, mtime: mtime, inode: inode))
+            case "#warn" where f.count == 7:
+                guard let severity = Diagnostic.Severity(rawValue: String(f[1])), let line = Int(f[3]), let column = Int(f[4]) else { continue }
+                state.warnings.append(Diagnostic(severity, unescape(f[5]), unescape(f[6]), at: SourceLocation(path: unescape(f[2]), line: line, column: column)))
+            default:
+                continue
+            }
+        }
+        return found ? state : nil
     }
 
     public func save(to url: URL) throws {
         var out = Self.header + "\n" + tool + "\n"
+        if let state {
+            out += "#inputs\t\(state.inputs)\t\(state.pageCount)\n"
+            for w in state.warnings {
+                out += "#warn\t\(w.severity.rawValue)\t\(Self.escape(w.path))\t\(w.line)\t\(w.column)\t\(Self.escape(w.code))\t\(Self.escape(w.message))\n"
+            }
+            for o in state.outputs where !o.path.contains("\t") && !o.path.contains("\n") {
+                out += "#out\t\(o.path)\t\(o.size)\t\(o.mtime)\t\(o.inode)\n"
+            }
+        }
         for key in entries.keys.sorted() {
             let e = entries[key]!
             out += "\(key)\t\(e.fingerprint)\t\(e.plainText.map(Self.escape) ?? "-")\n"
         }
         try Data(out.utf8).write(to: url, options: .atomic)
+    }
+
+    // MARK: The whole build
+
+    /// A fingerprint of every input file (path and bytes, in path order) and of the tool.
+    /// Files are hashed in parallel, 8 bytes at a time; it is a cache key, not a security
+    /// boundary (128 bits, so an accidental collision is not a concern).
+    public static func inputFingerprint(_ source: SiteSource, tool: String) -> String {
+        let paths = source.files.keys.sorted()
+        let perFile = Builder.parallelMap(paths) { path -> (UInt64, UInt64) in
+            var h = WordHash()
+            h.add(Data(path.utf8))
+            h.add(source.files[path]!)
+            return (h.a, h.b)
+        }
+        var h = WordHash()
+        h.add(Data(tool.utf8))
+        for (a, b) in perFile { h.addWord(a); h.addWord(b) }
+        return String(h.a, radix: 16) + String(h.b, radix: 16)
+    }
+
+    struct WordHash {
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+        @inline(__always) mutating func addWord(_ w: UInt64) {
+            a = (a ^ w) &* 0x0000_0100_0000_01B3
+            a ^= a >> 29
+            b = (b &+ w) &* 0xFF51_AFD7_ED55_8CCD
+            b = (b << 31) | (b >> 33)
+        }
+
+        mutating func add(_ data: Data) {
+            data.withUnsafeBytes { raw in
+                let n = raw.count
+                var i = 0
+                while i + 8 <= n {
+                    addWord(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    i += 8
+                }
+                var tail: UInt64 = 0
+                var shift: UInt64 = 0
+                while i < n { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+                addWord(tail)
+                addWord(UInt64(n))   // the length ends each piece, so pieces cannot run together
+            }
+        }
+    }
+
+    /// Size, modification time and inode of each file under `folder` (nil when one is missing).
+    public static func records(_ paths: [String], in folder: URL) -> [OutputRecord]? {
+        var out: [OutputRecord] = []
+        out.reserveCapacity(paths.count)
+        for path in paths {
+            var st = stat()
+            guard lstat(folder.appendingPathComponent(path).path, &st) == 0 else { return nil }
+            out.append(OutputRecord(path: path, size: Int64(st.st_size),
+                                    mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino)))
+        }
+        return out
+    }
+
+    /// Whether every file the previous build wrote is still there as it left it.
+    public static func outputsIntact(_ recorded: [OutputRecord], in folder: URL) -> Bool {
+        guard !recorded.isEmpty, let now = records(recorded.map(\.path), in: folder) else { return false }
+        return now == recorded
     }
 
     static func escape(_ s: String) -> String {

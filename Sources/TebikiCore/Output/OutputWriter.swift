@@ -7,50 +7,119 @@ public enum OutputWriter {
     public struct Stats: Sendable, Equatable {
         public var written = 0
         public var unchanged = 0
+        public init(written: Int = 0, unchanged: Int = 0) {
+            self.written = written
+            self.unchanged = unchanged
+        }
     }
 
+    /// Writes all `files` at once (tests, small sites).
     public static func write(_ files: [OutputFile], to output: URL) throws -> Stats {
-        let fm = FileManager.default
-        let parent = output.deletingLastPathComponent()
-        let name = output.lastPathComponent
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let temp = parent.appendingPathComponent(".\(name).tebiki-new-\(pid)")
-        let old = parent.appendingPathComponent(".\(name).tebiki-old-\(pid)")
-        try? fm.removeItem(at: temp)
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        try fm.createDirectory(at: temp, withIntermediateDirectories: true)
-        var stats = Stats()
-        var made = Set<String>()
+        let session = try Session(output: output)
         do {
-            for file in files {
-                let dest = temp.appendingPathComponent(file.path)
-                let dir = (file.path as NSString).deletingLastPathComponent
-                if !dir.isEmpty, made.insert(dir).inserted {
-                    try fm.createDirectory(at: temp.appendingPathComponent(dir), withIntermediateDirectories: true)
-                }
-                let previous = output.appendingPathComponent(file.path)
-                if file.reusePrevious {
-                    try fm.linkItem(at: previous, to: dest)
-                    stats.unchanged += 1
-                } else if let existing = fm.contents(atPath: previous.path), existing == file.data,
-                   (try? fm.linkItem(at: previous, to: dest)) != nil {
-                    stats.unchanged += 1
-                } else {
-                    try file.data.write(to: dest)
-                    stats.written += 1
-                }
-            }
-            if fm.fileExists(atPath: output.path) {
-                try fm.moveItem(at: output, to: old)
-                try fm.moveItem(at: temp, to: output)
-                try? fm.removeItem(at: old)
-            } else {
-                try fm.moveItem(at: temp, to: output)
-            }
+            for file in files { try session.put(file) }
+            return try session.finish()
         } catch {
-            try? fm.removeItem(at: temp)
+            session.abort()
             throw error
         }
-        return stats
+    }
+
+    /// One build's writing: files are put as the build makes them (from any thread) so that
+    /// none has to stay in memory, and the folder is swapped in by `finish`. Until then the
+    /// previous output is untouched; `abort` (or an error) removes the temporary folder.
+    public final class Session: OutputSink, @unchecked Sendable {
+        public let output: URL
+        let temp: URL
+        let old: URL
+        private let lock = NSLock()
+        private var made = Set<String>()
+        private var stats = Stats()
+        private var count = 0
+        private var written: [String] = []
+
+        public init(output: URL) throws {
+            let fm = FileManager.default
+            self.output = output
+            let parent = output.deletingLastPathComponent()
+            let name = output.lastPathComponent
+            let pid = ProcessInfo.processInfo.processIdentifier
+            temp = parent.appendingPathComponent(".\(name).tebiki-new-\(pid)")
+            old = parent.appendingPathComponent(".\(name).tebiki-old-\(pid)")
+            try? fm.removeItem(at: temp)
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fm.createDirectory(at: temp, withIntermediateDirectories: true)
+        }
+
+        /// Files put so far.
+        public var fileCount: Int { lock.lock(); defer { lock.unlock() }; return count }
+        /// Paths put so far, sorted.
+        public var paths: [String] { lock.lock(); defer { lock.unlock() }; return written.sorted() }
+
+        public func put(_ file: OutputFile) throws {
+            let fm = FileManager.default
+            let dest = temp.appendingPathComponent(file.path)
+            let dir = (file.path as NSString).deletingLastPathComponent
+            if !dir.isEmpty {
+                lock.lock()
+                let fresh = made.insert(dir).inserted
+                // Created under the lock so that no other thread writes into it before it exists.
+                let result = Result { if fresh { try fm.createDirectory(at: temp.appendingPathComponent(dir), withIntermediateDirectories: true) } }
+                lock.unlock()
+                try result.get()
+            }
+            let previous = output.appendingPathComponent(file.path)
+            var unchanged = false
+            if file.reusePrevious {
+                try fm.linkItem(at: previous, to: dest)
+                unchanged = true
+            } else if Self.sameBytes(previous.path, file.data), (try? fm.linkItem(at: previous, to: dest)) != nil {
+                unchanged = true
+            } else {
+                try file.data.write(to: dest)
+            }
+            lock.lock()
+            count += 1
+            written.append(file.path)
+            if unchanged { stats.unchanged += 1 } else { stats.written += 1 }
+            lock.unlock()
+        }
+
+        /// Whether the file at `path` holds exactly `data`; the size is compared first, so a
+        /// changed file is rarely read.
+        static func sameBytes(_ path: String, _ data: Data) -> Bool {
+            var st = stat()
+            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == data.count else { return false }
+            return FileManager.default.contents(atPath: path) == data
+        }
+
+        /// Swaps the new folder in place of the output.
+        public func finish() throws -> Stats {
+            let fm = FileManager.default
+            do {
+                if fm.fileExists(atPath: output.path) {
+                    try fm.moveItem(at: output, to: old)
+                    do {
+                        try fm.moveItem(at: temp, to: output)
+                    } catch {
+                        try? fm.moveItem(at: old, to: output)   // put the previous output back
+                        throw error
+                    }
+                    try? fm.removeItem(at: old)
+                } else {
+                    try fm.moveItem(at: temp, to: output)
+                }
+            } catch {
+                abort()
+                throw error
+            }
+            lock.lock(); defer { lock.unlock() }
+            return stats
+        }
+
+        /// Drops what was written; the previous output stays as it was.
+        public func abort() {
+            try? FileManager.default.removeItem(at: temp)
+        }
     }
 }

@@ -8,15 +8,29 @@ enum Indexer {
     static let weights = [10, 8, 4, 1]
     static let maxText = 2000
 
-    struct Doc: Encodable {
+    struct Doc: Encodable, JSONWritable {
         var id, kind, title, url, summary, text: String
         var sections: [String]
         var facets: [String: FacetJSON]
         var status: String
+
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("facets"); facets.write(to: &w)
+            w.key("id"); w.string(id)
+            w.key("kind"); w.string(kind)
+            w.key("sections"); w.strings(sections)
+            w.key("status"); w.string(status)
+            w.key("summary"); w.string(summary)
+            w.key("text"); w.string(text)
+            w.key("title"); w.string(title)
+            w.key("url"); w.string(url)
+            w.endObject()
+        }
     }
 
     /// A multi facet encodes as a list, a graded facet as value → grade.
-    enum FacetJSON: Encodable {
+    enum FacetJSON: Encodable, JSONWritable {
         case list([String])
         case graded([String: String])
         func encode(to encoder: Encoder) throws {
@@ -26,25 +40,63 @@ enum Indexer {
             case let .graded(v): try c.encode(v)
             }
         }
+        func write(to w: inout JSONWriter) {
+            switch self {
+            case let .list(v): w.strings(v)
+            case let .graded(v): v.write(to: &w)
+            }
+        }
     }
 
-    struct FacetInfo: Encodable {
-        struct Value: Encodable { var key, label: String }
+    struct FacetInfo: Encodable, JSONWritable {
+        struct Value: Encodable, JSONWritable {
+            var key, label: String
+            func write(to w: inout JSONWriter) {
+                w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label); w.endObject()
+            }
+        }
         var key, label, kind: String
         var values: [Value]
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("key"); w.string(key)
+            w.key("kind"); w.string(kind)
+            w.key("label"); w.string(label)
+            w.key("values"); values.write(to: &w)
+            w.endObject()
+        }
     }
 
-    struct GradeInfo: Encodable { var key, symbol, label: String }
+    struct GradeInfo: Encodable, JSONWritable {
+        var key, symbol, label: String
+        func write(to w: inout JSONWriter) {
+            w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label); w.key("symbol"); w.string(symbol); w.endObject()
+        }
+    }
 
-    struct Index: Encodable {
+    struct Index: Encodable, JSONWritable {
         var version = 1
         var fields = Indexer.fields
         var weights = Indexer.weights
         var docs: [Doc]
-        var postings: [String: [Int]]
+        /// Token → flat triples (doc, field, tf); Int32 halves the memory of the largest table.
+        var postings: [String: [Int32]]
         var synonyms: [[String]]
         var facets: [FacetInfo]
         var grades: [GradeInfo]
+
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("docs"); docs.write(to: &w)
+            w.key("facets"); facets.write(to: &w)
+            w.key("fields"); w.strings(fields)
+            w.key("grades"); grades.write(to: &w)
+            w.key("postings"); w.object(postings) { w, v in w.ints(v) }
+            w.key("synonyms"); synonyms.write(to: &w)
+            w.key("version"); w.int(version)
+            w.key("weights"); w.ints(weights)
+            w.endObject()
+        }
     }
 
     static func facetJSON(_ page: ContentPage, config: SiteConfig) -> [String: FacetJSON] {
@@ -74,24 +126,41 @@ enum Indexer {
     }
 
     /// `plainTexts[id]` is the page body as plain text (from the Markdown renderer).
+    /// Pages are tokenised in parallel; postings are merged in document order, so the index
+    /// is the same whatever the scheduling.
     static func searchIndexValue(_ model: SiteModel, plainTexts: [String: String]) -> Index {
         let pages = model.requirements + model.glossary + model.checklists + model.scenarios
         var docs: [Doc] = []
-        var postings: [String: [Int]] = [:]
-        for (docIndex, page) in pages.enumerated() {
-            var body = plainTexts[page.id] ?? ""
-            if page.kind == .checklist { body = page.items.map(\.text).joined(separator: "\n") + "\n" + body }
-            if page.kind == .glossary { body = page.synonyms.joined(separator: "、") + "\n" + body }
-            let fieldTexts = [page.title, page.id, page.summary, body]
-            for (fieldIndex, text) in fieldTexts.enumerated() {
-                var counts: [String: Int] = [:]
-                for token in SearchText.tokens(text) { counts[token, default: 0] += 1 }
-                for (token, tf) in counts { postings[token, default: []].append(contentsOf: [docIndex, fieldIndex, tf]) }
+        docs.reserveCapacity(pages.count)
+        var postings: [String: [Int32]] = [:]
+        // In chunks, so that only one chunk's token lists are held besides the postings.
+        let chunk = 512
+        for start in stride(from: 0, to: pages.count, by: chunk) {
+            let range = Array(start..<min(pages.count, start + chunk))
+            let perPage = Builder.parallelMap(range) { docIndex -> (doc: Doc, terms: [(token: String, field: Int32, tf: Int32)]) in
+                let page = pages[docIndex]
+                var body = plainTexts[page.id] ?? ""
+                if page.kind == .checklist { body = page.items.map(\.text).joined(separator: "\n") + "\n" + body }
+                if page.kind == .glossary { body = page.synonyms.joined(separator: "、") + "\n" + body }
+                let fieldTexts = [page.title, page.id, page.summary, body]
+                var terms: [(token: String, field: Int32, tf: Int32)] = []
+                for (fieldIndex, text) in fieldTexts.enumerated() {
+                    var counts: [String: Int32] = [:]
+                    for token in SearchText.tokens(text) { counts[token, default: 0] += 1 }
+                    for (token, tf) in counts { terms.append((token, Int32(fieldIndex), tf)) }
+                }
+                let doc = Doc(id: page.id, kind: page.kind.rawValue, title: page.title, url: SiteModel.url(of: page),
+                              summary: page.summary, text: String(body.prefix(maxText)),
+                              sections: page.sources.map(\.section), facets: facetJSON(page, config: model.config),
+                              status: page.status.rawValue)
+                return (doc, terms)
             }
-            docs.append(Doc(id: page.id, kind: page.kind.rawValue, title: page.title, url: SiteModel.url(of: page),
-                            summary: page.summary, text: String(body.prefix(maxText)),
-                            sections: page.sources.map(\.section), facets: facetJSON(page, config: model.config),
-                            status: page.status.rawValue))
+            // Merged in document order: a token's postings are sorted by document, then field.
+            for (offset, entry) in perPage.enumerated() {
+                let docIndex = Int32(start + offset)
+                for t in entry.terms { postings[t.token, default: []].append(contentsOf: [docIndex, t.field, t.tf]) }
+                docs.append(entry.doc)
+            }
         }
         let synonyms = model.glossary.map { ([$0.title] + $0.synonyms).map(SearchText.normalize).uniqued() }.filter { $0.count > 1 }
         return Index(docs: docs, postings: postings, synonyms: synonyms, facets: facetInfo(model.config), grades: gradeInfo(model.config))
@@ -99,18 +168,26 @@ enum Indexer {
 
     /// `search/index.json` (the documented complete index).
     static func searchIndex(_ model: SiteModel, plainTexts: [String: String]) throws -> Data {
-        try encoder().encode(searchIndexValue(model, plainTexts: plainTexts))
+        searchIndexValue(model, plainTexts: plainTexts).json()
     }
 
-    /// Every file under `search/`: the complete index (`index.json`, and `index.js` for tools
-    /// that want it from `file://`) and the sharded form the browser loads.
+    /// Every file under `search/`: the complete index (`index.json`, for tools) and the sharded
+    /// form the browser loads (scripts, so it works from `file://`).
     static func searchFiles(_ model: SiteModel, plainTexts: [String: String]) throws -> [OutputFile] {
+        let sink = CollectingSink()
+        try searchFiles(model, plainTexts: plainTexts, into: sink)
+        return sink.files
+    }
+
+    static func searchFiles(_ model: SiteModel, plainTexts: [String: String], into sink: OutputSink) throws {
         let index = searchIndexValue(model, plainTexts: plainTexts)
-        let json = try encoder().encode(index)
-        var files = [OutputFile(path: "search/index.json", data: json),
-                     OutputFile(path: "search/index.js", data: script(global: "TEBIKI_SEARCH_INDEX", json: json))]
-        files += try SearchShards.files(index, build: String(fnv1a32(json), radix: 16))
-        return files
+        var build: UInt32 = 0
+        do {
+            let json = index.json()
+            build = fnv1a32(json)
+            try sink.put(OutputFile(path: "search/index.json", data: json))
+        }
+        try SearchShards.files(index, build: String(build, radix: 16), into: sink)
     }
 
     /// FNV-1a, 32 bits (search-core.js `fnv1a32`).
@@ -136,65 +213,163 @@ enum Indexer {
 
     // MARK: Catalog
 
-    struct CatalogEntry: Encodable {
-        struct Source: Encodable { var doc, section: String }
-        struct History: Encodable { var edition, change, note: String; var before, after: String? }
+    struct CatalogEntry: Encodable, JSONWritable {
+        struct Source: Encodable, JSONWritable {
+            var doc, section: String
+            func write(to w: inout JSONWriter) {
+                w.beginObject(); w.key("doc"); w.string(doc); w.key("section"); w.string(section); w.endObject()
+            }
+        }
+        struct History: Encodable, JSONWritable {
+            var edition, change, note: String; var before, after: String?
+            func write(to w: inout JSONWriter) {
+                w.beginObject()
+                if let after { w.key("after"); w.string(after) }
+                if let before { w.key("before"); w.string(before) }
+                w.key("change"); w.string(change)
+                w.key("edition"); w.string(edition)
+                w.key("note"); w.string(note)
+                w.endObject()
+            }
+        }
         var id, title, summary, url, status: String
         var successor: String?
         var sources: [Source]
         var facets: [String: FacetJSON]
         var related: [String]
         var history: [History]
+
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("facets"); facets.write(to: &w)
+            w.key("history"); history.write(to: &w)
+            w.key("id"); w.string(id)
+            w.key("related"); w.strings(related)
+            w.key("sources"); sources.write(to: &w)
+            w.key("status"); w.string(status)
+            if let successor { w.key("successor"); w.string(successor) }
+            w.key("summary"); w.string(summary)
+            w.key("title"); w.string(title)
+            w.key("url"); w.string(url)
+            w.endObject()
+        }
     }
 
-    struct Catalog: Encodable {
-        struct SourceDoc: Encodable { var key, title, publisher, date, edition, family: String }
+    struct Catalog: Encodable, JSONWritable {
+        struct SourceDoc: Encodable, JSONWritable {
+            var key, title, publisher, date, edition, family: String
+            func write(to w: inout JSONWriter) {
+                w.beginObject()
+                w.key("date"); w.string(date)
+                w.key("edition"); w.string(edition)
+                w.key("family"); w.string(family)
+                w.key("key"); w.string(key)
+                w.key("publisher"); w.string(publisher)
+                w.key("title"); w.string(title)
+                w.endObject()
+            }
+        }
         var title: String
         var requirements: [CatalogEntry]
         var sources: [SourceDoc]
         var facets: [FacetInfo]
         var grades: [GradeInfo]
+
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("facets"); facets.write(to: &w)
+            w.key("grades"); grades.write(to: &w)
+            w.key("requirements"); requirements.write(to: &w)
+            w.key("sources"); sources.write(to: &w)
+            w.key("title"); w.string(title)
+            w.endObject()
+        }
     }
 
     static func catalog(_ model: SiteModel) throws -> Data {
+        catalogValue(model).json(pretty: true)
+    }
+
+    static func catalogValue(_ model: SiteModel) -> Catalog {
         let entries = model.requirements.map { r in
             CatalogEntry(id: r.id, title: r.title, summary: r.summary, url: SiteModel.url(of: r), status: r.status.rawValue,
                          successor: r.successor?.value, sources: r.sources.map { .init(doc: $0.doc, section: $0.section) },
                          facets: facetJSON(r, config: model.config), related: r.related.map(\.value),
                          history: r.history.map { .init(edition: $0.edition, change: $0.change.rawValue, note: $0.note, before: $0.before, after: $0.after) })
         }
-        let catalog = Catalog(title: model.config.title, requirements: entries,
-                              sources: model.sources.map { .init(key: $0.key, title: $0.title, publisher: $0.publisher, date: $0.date, edition: $0.edition, family: $0.family) },
-                              facets: facetInfo(model.config), grades: gradeInfo(model.config))
-        let e = encoder()
-        e.outputFormatting.insert(.prettyPrinted)
-        return try e.encode(catalog)
+        return Catalog(title: model.config.title, requirements: entries,
+                       sources: model.sources.map { .init(key: $0.key, title: $0.title, publisher: $0.publisher, date: $0.date, edition: $0.edition, family: $0.family) },
+                       facets: facetInfo(model.config), grades: gradeInfo(model.config))
     }
 
     // MARK: Lookup data
 
-    struct Lookup: Encodable {
+    struct Lookup: Encodable, JSONWritable {
         struct Site: Encodable { var title: String }
-        struct Source: Encodable { var doc, section, label: String }
-        struct Check: Encodable { var text, checklist, section: String }
-        struct Requirement: Encodable {
+        struct Source: Encodable, JSONWritable {
+            var doc, section, label: String
+            func write(to w: inout JSONWriter) {
+                w.beginObject(); w.key("doc"); w.string(doc); w.key("label"); w.string(label); w.key("section"); w.string(section); w.endObject()
+            }
+        }
+        struct Check: Encodable, JSONWritable {
+            var text, checklist, section: String
+            func write(to w: inout JSONWriter) {
+                w.beginObject(); w.key("checklist"); w.string(checklist); w.key("section"); w.string(section); w.key("text"); w.string(text); w.endObject()
+            }
+        }
+        struct Requirement: Encodable, JSONWritable {
             var id, title, summary, url, status: String
             var facets: [String: FacetJSON]
             var sources: [Source]
             var checks: [Check]
+            func write(to w: inout JSONWriter) {
+                w.beginObject()
+                w.key("checks"); checks.write(to: &w)
+                w.key("facets"); facets.write(to: &w)
+                w.key("id"); w.string(id)
+                w.key("sources"); sources.write(to: &w)
+                w.key("status"); w.string(status)
+                w.key("summary"); w.string(summary)
+                w.key("title"); w.string(title)
+                w.key("url"); w.string(url)
+                w.endObject()
+            }
         }
-        struct Scenario: Encodable {
+        struct Scenario: Encodable, JSONWritable {
             var id, title, url: String
             var selection: [String: [String]]
+            func write(to w: inout JSONWriter) {
+                w.beginObject()
+                w.key("id"); w.string(id)
+                w.key("selection"); selection.write(to: &w)
+                w.key("title"); w.string(title)
+                w.key("url"); w.string(url)
+                w.endObject()
+            }
         }
         var site: Site
         var facets: [FacetInfo]
         var grades: [GradeInfo]
         var requirements: [Requirement]
         var scenarios: [Scenario]
+
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("facets"); facets.write(to: &w)
+            w.key("grades"); grades.write(to: &w)
+            w.key("requirements"); requirements.write(to: &w)
+            w.key("scenarios"); scenarios.write(to: &w)
+            w.key("site"); w.beginObject(); w.key("title"); w.string(site.title); w.endObject()
+            w.endObject()
+        }
     }
 
     static func lookup(_ model: SiteModel) throws -> Data {
+        lookupValue(model).json()
+    }
+
+    static func lookupValue(_ model: SiteModel) -> Lookup {
         let reqs = model.requirements.map { r in
             let sources = r.sources.map { Lookup.Source(doc: $0.doc, section: $0.section, label: model.sourceLabel($0)) }
             var checks = (model.checksByRequirement[r.id] ?? []).map {
@@ -208,8 +383,8 @@ enum Indexer {
             Lookup.Scenario(id: s.id, title: s.title, url: SiteModel.url(of: s),
                             selection: Dictionary(s.selection.map { ($0.facet, $0.values.map(\.value)) }, uniquingKeysWith: { a, _ in a }))
         }
-        return try encoder().encode(Lookup(site: .init(title: model.config.title), facets: facetInfo(model.config),
-                                           grades: gradeInfo(model.config), requirements: reqs, scenarios: scenarios))
+        return Lookup(site: .init(title: model.config.title), facets: facetInfo(model.config),
+                      grades: gradeInfo(model.config), requirements: reqs, scenarios: scenarios)
     }
 }
 
@@ -239,9 +414,14 @@ enum SearchShards {
     static let keyShardBytes = 16 * 1024
     static let docShardBytes = 4 * 1024
 
-    struct Counts: Encodable, Equatable { var p, t, k, d: Int }
+    struct Counts: Encodable, Equatable, JSONWritable {
+        var p, t, k, d: Int
+        func write(to w: inout JSONWriter) {
+            w.beginObject(); w.key("d"); w.int(d); w.key("k"); w.int(k); w.key("p"); w.int(p); w.key("t"); w.int(t); w.endObject()
+        }
+    }
 
-    struct GlossaryEntry: Encodable {
+    struct GlossaryEntry: Encodable, JSONWritable {
         var doc: Int
         var title, url: String
         func encode(to encoder: Encoder) throws {
@@ -250,9 +430,12 @@ enum SearchShards {
             try c.encode(title)
             try c.encode(url)
         }
+        func write(to w: inout JSONWriter) {
+            w.beginArray(); w.int(doc); w.string(title); w.string(url); w.endArray()
+        }
     }
 
-    struct Manifest: Encodable {
+    struct Manifest: Encodable, JSONWritable {
         var format = 1
         var version: Int
         var fields: [String]
@@ -270,11 +453,32 @@ enum SearchShards {
         var keyChars: String
         var glossary: [GlossaryEntry]
         var build: String
+
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("build"); w.string(build)
+            w.key("docs"); w.int(docs)
+            w.key("docsPerShard"); w.int(docsPerShard)
+            w.key("facets"); facets.write(to: &w)
+            w.key("fields"); w.strings(fields)
+            w.key("format"); w.int(format)
+            w.key("glossary"); glossary.write(to: &w)
+            w.key("grades"); grades.write(to: &w)
+            w.key("hash"); w.string(hash)
+            w.key("keyChars"); w.string(keyChars)
+            w.key("long"); w.ints(long)
+            w.key("shards"); shards.write(to: &w)
+            w.key("status"); status.write(to: &w)
+            w.key("synonyms"); synonyms.write(to: &w)
+            w.key("version"); w.int(version)
+            w.key("weights"); w.ints(weights)
+            w.endObject()
+        }
     }
 
     /// A facet value in the filter table: a value index of the site facet, or the value itself
     /// when the site does not list it.
-    enum FacetValue: Encodable, Equatable {
+    enum FacetValue: Encodable, Equatable, JSONWritable {
         case index(Int)
         case key(String)
         func encode(to encoder: Encoder) throws {
@@ -284,11 +488,17 @@ enum SearchShards {
             case let .key(k): try c.encode(k)
             }
         }
+        func write(to w: inout JSONWriter) {
+            switch self {
+            case let .index(i): w.int(i)
+            case let .key(k): w.string(k)
+            }
+        }
     }
 
     /// One facet of a document in the filter table: 0 when the document has no value (it
     /// applies whatever is selected), else the values that apply (graded: grade other than na).
-    enum FacetEntry: Encodable, Equatable {
+    enum FacetEntry: Encodable, Equatable, JSONWritable {
         case any
         case values([FacetValue])
         func encode(to encoder: Encoder) throws {
@@ -296,6 +506,12 @@ enum SearchShards {
             switch self {
             case .any: try c.encode(0)
             case let .values(v): try c.encode(v)
+            }
+        }
+        func write(to w: inout JSONWriter) {
+            switch self {
+            case .any: w.int(0)
+            case let .values(v): v.write(to: &w)
             }
         }
     }
@@ -306,15 +522,15 @@ enum SearchShards {
 
     /// Flat triples [doc, field, tf, …] → one number per posting,
     /// ((docDelta × 4 + field) × 4 + tf), or (… × 4 + 0) followed by tf when tf > 3.
-    static func pack(_ list: [Int]) -> [Int] {
+    static func pack(_ list: [Int32]) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(list.count / 3 + 4)
         var last = 0
         var k = 0
         while k + 2 < list.count {
-            let head = (list[k] - last) * 4 + list[k + 1]
-            last = list[k]
-            let tf = list[k + 2]
+            let head = (Int(list[k]) - last) * 4 + Int(list[k + 1])
+            last = Int(list[k])
+            let tf = Int(list[k + 2])
             if tf <= 3 { out.append(head * 4 + tf) } else { out.append(contentsOf: [head * 4, tf]) }
             k += 3
         }
@@ -404,6 +620,15 @@ enum SearchShards {
         return d
     }
 
+    /// The shard script of a value, written in one buffer.
+    static func script<T: JSONWritable>(_ kind: String, _ n: Int, _ value: T) -> Data {
+        var w = JSONWriter()
+        w.raw("Tebiki.search.shard(\"\(kind)\",\(n),")
+        value.write(to: &w)
+        w.raw(");\n")
+        return w.takeData()
+    }
+
     static func fileName(_ kind: String, _ n: Int) -> String {
         switch kind {
         case "m": return "manifest.js"
@@ -415,25 +640,36 @@ enum SearchShards {
     // MARK: Files
 
     static func files(_ index: Indexer.Index, build: String) throws -> [OutputFile] {
-        let encoder = Indexer.encoder()
-        var out: [OutputFile] = []
-        func put(_ kind: String, _ n: Int, _ json: Data) {
-            out.append(OutputFile(path: "search/" + fileName(kind, n), data: script(kind, n, json)))
+        let sink = CollectingSink()
+        try files(index, build: build, into: sink)
+        return sink.files
+    }
+
+    /// Writes every shard into `sink`; the shards of a kind are serialised in parallel.
+    static func files(_ index: Indexer.Index, build: String, into sink: OutputSink) throws {
+        func put<T: JSONWritable>(_ kind: String, _ n: Int, _ value: T) throws {
+            try sink.put(OutputFile(path: "search/" + fileName(kind, n), data: script(kind, n, value)))
+        }
+        func putAll<T: JSONWritable>(_ kind: String, _ count: Int, _ value: (Int) -> T) throws {
+            let errors = Builder.parallelMap(Array(0..<count)) { n -> Error? in
+                do { try put(kind, n, value(n)); return nil } catch { return error }
+            }
+            if let e = errors.compactMap({ $0 }).first { throw e }
         }
 
         // Postings, by hash of the token.
         let tokens = index.postings.keys.sorted(by: jsLess)
-        var packed: [String: [Int]] = [:]
-        var postingsBytes = 0
-        for token in tokens {
-            let p = pack(index.postings[token] ?? [])
-            postingsBytes += token.utf8.count + 4 + p.reduce(0) { $0 + decimalLength($1) + 1 }
-            packed[token] = p
+        var p = 1
+        do {
+            let packedList = Builder.parallelMap(tokens) { token -> (packed: [Int], bytes: Int) in
+                let packed = pack(index.postings[token] ?? [])
+                return (packed, token.utf8.count + 4 + packed.reduce(0) { $0 + decimalLength($1) + 1 })
+            }
+            p = count(packedList.reduce(0) { $0 + $1.bytes }, per: postingsShardBytes)
+            var postingsShards = [[String: [Int]]](repeating: [:], count: p)
+            for (token, entry) in zip(tokens, packedList) { postingsShards[Indexer.shard(of: token, count: p)][token] = entry.packed }
+            try putAll("p", p) { n in PackedShard(postings: postingsShards[n]) }
         }
-        let p = count(postingsBytes, per: postingsShardBytes)
-        var postingsShards = [[String: [Int]]](repeating: [:], count: p)
-        for token in tokens { postingsShards[Indexer.shard(of: token, count: p)][token] = packed[token] }
-        for (n, shard) in postingsShards.enumerated() { put("p", n, try encoder.encode(shard)) }
 
         // Token lists, by hash of the characters a prefix or one-character query starts from.
         let listBytes = tokens.reduce(0) { $0 + ($1.utf8.count + 3) * tokenListKeys($1).count }
@@ -442,7 +678,7 @@ enum SearchShards {
         for token in tokens {
             for n in Set(tokenListKeys(token).map { Indexer.shard(of: $0, count: t) }) { lists[n].append(token) }
         }
-        for (n, list) in lists.enumerated() { put("t", n, try encoder.encode(list)) }
+        try putAll("t", t) { lists[$0] }
 
         // IDs and sections.
         let table = keyTable(index.docs)
@@ -454,20 +690,19 @@ enum SearchShards {
             keyShards[Indexer.shard(of: key, count: k)][key] = value
             keyChars.formUnion(key.unicodeScalars)
         }
-        for (n, shard) in keyShards.enumerated() { put("k", n, try encoder.encode(shard)) }
+        try putAll("k", k) { keyShards[$0] }
 
         // Documents, by index range.
         let docBytes = index.docs.reduce(0) { $0 + 160 + [$1.id, $1.title, $1.url, $1.summary, $1.text].reduce(0) { $0 + $1.utf8.count } }
         let average = index.docs.isEmpty ? 1 : max(1, docBytes / index.docs.count)
         let perShard = max(1, docShardBytes / average)
         let d = max(1, (index.docs.count + perShard - 1) / perShard)
-        for n in 0..<d {
-            let slice = Array(index.docs[min(index.docs.count, n * perShard)..<min(index.docs.count, (n + 1) * perShard)])
-            put("d", n, try encoder.encode(slice))
+        try putAll("d", d) { n in
+            Array(index.docs[min(index.docs.count, n * perShard)..<min(index.docs.count, (n + 1) * perShard)])
         }
 
         // Facets for filtering, loaded only when a filter is set.
-        put("f", 0, try encoder.encode(index.docs.map { facetRow($0, facets: index.facets) }))
+        try put("f", 0, index.docs.map { facetRow($0, facets: index.facets) })
 
         var status: [String: String] = [:]
         var glossary: [GlossaryEntry] = []
@@ -484,7 +719,12 @@ enum SearchShards {
                                 shards: Counts(p: p, t: t, k: k, d: d), status: status, long: long,
                                 keyChars: String(String.UnicodeScalarView(keyChars.sorted { $0.value < $1.value })),
                                 glossary: glossary, build: build)
-        put("m", 0, try encoder.encode(manifest))
-        return out
+        try put("m", 0, manifest)
+    }
+
+    /// A postings shard: token → packed postings.
+    struct PackedShard: JSONWritable {
+        var postings: [String: [Int]]
+        func write(to w: inout JSONWriter) { w.object(postings) { w, v in w.ints(v) } }
     }
 }
