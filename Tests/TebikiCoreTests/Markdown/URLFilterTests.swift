@@ -193,6 +193,12 @@ import Testing
         #expect(Builder.check(source).items.contains { $0.code == "unsafe-html" })
     }
 
+    @Test func synonymSearchLinksCarryOnlyTheQuery() {
+        #expect(PageRenderer.queryValue("C++&phase=contract#x") == "C%2B%2B%26phase%3Dcontract%23x")
+        #expect(PageRenderer.queryValue("\"><script>") == "%22%3E%3Cscript%3E")
+        #expect(PageRenderer.queryValue("USBメモリ") == "USB%E3%83%A1%E3%83%A2%E3%83%AA")
+    }
+
     @Test func authorsAreWarnedAboutRemovedLinks() throws {
         let body = "一行目\n\n[押す](JavaScript:alert(1)) と [外部](https://example.go.jp/) と <vbscript:x> と [改行](java&#10;script:x)"
         let source = try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a", body: body)])
