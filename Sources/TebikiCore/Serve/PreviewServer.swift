@@ -83,7 +83,8 @@ public enum PreviewServer {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler {
-                guard outcome.beginStopping() else { return }
+                // A second Ctrl+C does not wait any more.
+                guard outcome.beginStopping() else { exit(130) }
                 builder.stop()
                 Task {
                     await server.stop(timeout: 1)
