@@ -84,3 +84,37 @@ def test_same_site_over_http_in_a_subfolder(http_root, browser):
         "return getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 61, 145)"
     browser.find_element("link text", "規定の一覧").click()
     assert browser.current_url.endswith("/_site/rules/index.html")
+
+
+def retired_with_successor(site_dir):
+    import json
+    with open(os.path.join(site_dir, "data", "catalog.json"), encoding="utf-8") as f:
+        reqs = json.load(f)["requirements"]
+    by_id = {r["id"]: r for r in reqs}
+    r = next(r for r in reqs if r["status"] != "active" and r.get("successor") in by_id)
+    return r, by_id[r["successor"]]
+
+
+def test_retired_page_moves_to_its_successor_after_the_notice(site_dir, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    old, new = retired_with_successor(site_dir)
+    browser.get("file://" + os.path.join(site_dir, "rules", old["id"] + ".html"))
+    line = browser.find_element(By.CSS_SELECTOR, ".notice .redirect-line")
+    assert "秒後に新しいページへ移動します" in line.text
+    assert browser.find_element(By.ID, "redirect-stop").text == "このページにとどまる"
+    WebDriverWait(browser, 15).until(lambda d: d.current_url.endswith("/rules/" + new["id"] + ".html"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == new["title"]
+
+
+def test_retired_page_stays_when_the_reader_says_so(site_dir, browser):
+    import time
+    from selenium.webdriver.common.by import By
+    old, _ = retired_with_successor(site_dir)
+    url = "file://" + os.path.join(site_dir, "rules", old["id"] + ".html")
+    browser.get(url)
+    browser.find_element(By.ID, "redirect-stop").click()
+    assert browser.find_element(By.CSS_SELECTOR, ".redirect-line").text == "自動では移動しません。"
+    time.sleep(11)
+    assert browser.current_url == url
+    assert browser.switch_to.active_element.get_attribute("id") == "successor-link"

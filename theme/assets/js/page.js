@@ -7,6 +7,10 @@
  * - The page title in the top margin of printed pages: an @page rule whose text comes from
  *   <body data-print-title>. It is added through a constructed style sheet (CSSOM), which the
  *   policy allows, where an inline <style> element would be blocked.
+ * - A retired or renamed requirement's page moves to its successor (a#successor-link with
+ *   data-redirect-seconds) after showing the notice for that long, with a button that stops it.
+ *   Script rather than <meta http-equiv="refresh">: a timed move the reader cannot stop fails
+ *   WCAG 2.2.1; this one can be stopped, and it does not happen on paper or without script.
  */
 (function () {
   'use strict';
@@ -28,8 +32,42 @@
     } catch (e) { /* an older browser prints without the title */ }
   }
 
+  function successorRedirect() {
+    const link = doc.getElementById('successor-link');
+    const seconds = link && parseInt(link.getAttribute('data-redirect-seconds'), 10);
+    // Only a link of the site itself (same scheme as this page: file: or http(s):).
+    if (!seconds || seconds <= 0 || link.protocol !== globalThis.location.protocol) return;
+    const notice = link.closest('.notice') || link.parentNode;
+    const line = doc.createElement('p');
+    line.className = 'redirect-line';
+    const text = doc.createElement('span');
+    const stop = doc.createElement('button');
+    stop.type = 'button';
+    stop.id = 'redirect-stop';
+    stop.className = 'button';
+    stop.textContent = 'このページにとどまる';
+    line.append(text, ' ', stop);
+    notice.appendChild(line);
+    let left = seconds;
+    const show = () => { text.textContent = left + ' 秒後に新しいページへ移動します。'; };
+    show();
+    const timer = setInterval(() => {
+      left -= 1;
+      if (left > 0) { show(); return; }
+      clearInterval(timer);
+      globalThis.location.href = link.href;
+    }, 1000);
+    stop.addEventListener('click', () => {
+      clearInterval(timer);
+      text.textContent = '自動では移動しません。';
+      stop.remove();
+      link.focus();
+    });
+  }
+
   function init() {
     printTitle();
+    successorRedirect();
     doc.addEventListener('click', (e) => {
       const button = e.target && e.target.closest && e.target.closest('[data-action="print"]');
       if (!button) return;
