@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build benchmark: Tebiki against Hugo (+ Pagefind) on generated knowledge bases.
 
-    python3 bench/run.py [--scale] [--runs 3] [--sizes 1000,10000] [--profile] [--no-doc]
+    python3 bench/run.py [--scale [--scale-runs 1]] [--runs 3] [--sizes 1000,10000] [--profile] [--no-doc]
     python3 bench/run.py --profile-only 1000,10000 [--tebiki bench/out/bin/tebiki]
     python3 bench/run.py --report-only
 
@@ -261,6 +261,22 @@ def ratio_table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+def growth_table(results: list[dict]) -> str:
+    """Time, memory and output per 1,000 pages at each N: constant per-page figures mean linear growth."""
+    rows = ["| N (pages) | runs | Tebiki full wall (s) | CPU (s) | CPU per 1,000 pages (s) | rebuild (s) "
+            "| peak RSS (MB) | output | Hugo wall (s) | Hugo + Pagefind wall (s) | Tebiki / Hugo |",
+            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in sorted(results, key=lambda x: x["n"]):
+        med = lambda key, f: statistics.median(x[f] for x in r["res"][key])  # noqa: E731
+        pages = r["gen"]["pages"]
+        hp = statistics.median(a["wall"] + b["wall"] for a, b in zip(r["res"]["hugo"], r["res"]["pagefind"]))
+        rows.append(f"| {r['n']:,} ({pages:,}) | {r.get('runs', len(r['res']['full']))} | {med('full', 'wall'):.2f} | "
+                    f"{med('full', 'cpu'):.2f} | {med('full', 'cpu') / pages * 1000:.2f} | {med('rebuild', 'wall'):.2f} | "
+                    f"{med('full', 'rss'):.0f} | {mb(r['sizes']['tebiki'][0])} | {med('hugo', 'wall'):.2f} | {hp:.2f} | "
+                    f"{med('full', 'wall') / med('hugo', 'wall'):.2f} |")
+    return "\n".join(rows)
+
+
 def verdicts(results: list[dict]) -> list[str]:
     r10 = next((r for r in results if r["n"] == 10000), None)
     if r10 is None:
@@ -353,12 +369,15 @@ PHASES = [
     ("  of which Markdown to HTML, from the templates (Markdown.render)", r"^static Markdown\.render\("),
     ("  of which HTML escaping of template values (String.htmlEscape)", r"^String\.htmlEscape\(\)"),
     ("search index (Indexer.searchIndex / Indexer.searchFiles)", r"^static Indexer\.search(Index|Files)\("),
-    ("  of which JSON encoding of the index (Indexer.Index.encode)", r"^Indexer\.Index\.encode\(to:\)"),
+    ("  of which JSON writing of the complete index (Indexer.Index.write)", r"^Indexer\.Index\.write\(to:\)"),
+    ("  of which the shards (SearchShards.files)", r"^static SearchShards\.files\(_:build:into:\)"),
     ("  of which tokenising (SearchText.tokens)", r"^static SearchText\.tokens\(_:\)"),
     ("catalog and lookup data (Indexer.catalog / Indexer.lookup)", r"^static Indexer\.(catalog|lookup)\("),
     ("OSCAL exports (OSCALExport.catalog)", r"^static OSCALExport\.catalog\("),
     ("change history diffs (TextDiff.compare)", r"^static TextDiff\.compare\("),
-    ("write: compare and write files (OutputWriter.write)", r"^static OutputWriter\.write\("),
+    ("write: files written as they are made (OutputWriter.Session.put)", r"^OutputWriter\.Session\.put\("),
+    ("nothing-changed check: input fingerprint (BuildCache.inputFingerprint)", r"^static BuildCache\.inputFingerprint\("),
+    ("nothing-changed check: output files (BuildCache.outputsIntact)", r"^static BuildCache\.outputsIntact\("),
     ("build cache (BuildCache.save)", r"^BuildCache\.save\("),
     ("in the kernel (system calls, page faults)", r"^(do_syscall_64|asm_exc_page_fault)$"),
 ]
@@ -522,7 +541,7 @@ and `relativeURLs = true` (every link relative, which Tebiki needs for `file://`
 `single.html` marks the content with `data-pagefind-body`, so Pagefind indexes the same
 pages Tebiki's search covers, not the list pages.
 
-**Commands**, {args.runs} runs per N, in this order within each run, each under `/usr/bin/time -v`
+**Commands**, {args.runs} runs per N{f" ({args.scale_runs} at N=50,000)" if any(r["n"] >= 50000 for r in results) else ""}, in this order within each run, each under `/usr/bin/time -v`
 (wall time from a monotonic clock around it, CPU = user + system, peak RSS = "Maximum resident
 set size"):
 
@@ -562,6 +581,10 @@ Ratios (from the medians):
 
 {ratio_table(results)}
 
+## Growth
+
+{growth_table(results)}
+
 ## Targets (at 10,000 pages)
 
 {chr(10).join(verdicts(results))}
@@ -581,6 +604,8 @@ Ratios (from the medians):
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", action="store_true", help="also N=50000")
+    p.add_argument("--scale-runs", type=int, default=1,
+                   help="runs at N=50000 (default 1: one run there takes minutes, Pagefind alone needs GBs)")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--sizes", help="comma-separated N values (default 1000,10000)")
     p.add_argument("--tebiki", default=str(REPO / ".build/release/tebiki"))
@@ -628,7 +653,8 @@ def main() -> None:
         saved = json.loads((OUT / "results.json").read_text(encoding="utf-8"))
         results, info, args.runs = saved["results"], saved["machine"], saved["runs"]
     else:
-        results = [run_size(n, args.runs, tebiki, pagefind, args.max_wait) for n in sizes]
+        results = [run_size(n, args.scale_runs if n >= 50000 else args.runs, tebiki, pagefind, args.max_wait)
+                   for n in sizes]
         (OUT / "results.json").write_text(json.dumps({"machine": info, "runs": args.runs, "results": results},
                                                      ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -36,7 +36,10 @@ public enum SiteBuild {
             return Outcome(diagnostics: warnings, pageCount: state.pageCount, pagesReused: state.pageCount,
                            fileCount: state.outputs.count, stats: .init(written: 0, unchanged: state.outputs.count), output: outputURL)
         }
-        let cache = noCache ? BuildCache(tool: tool) : BuildCache.load(from: cacheURL, tool: tool)
+        // Without a previous output no page can be reused: the cache (every page's text) is
+        // not worth its memory then.
+        let previousOutput = FileManager.default.fileExists(atPath: outputURL.path)
+        let cache = noCache || !previousOutput ? BuildCache(tool: tool) : BuildCache.load(from: cacheURL, tool: tool)
         // Files are written as they are made (not all held in memory); the output is swapped
         // in only when all are written, else the previous output stays.
         let session = try OutputWriter.Session(output: outputURL)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes the site into a temporary folder beside the output and swaps it in only when every
 /// file is written. A file whose bytes did not change is hard-linked from the previous output,
@@ -76,13 +79,35 @@ public enum OutputWriter {
             } else if Self.sameBytes(previous.path, file.data), (try? fm.linkItem(at: previous, to: dest)) != nil {
                 unchanged = true
             } else {
-                try file.data.write(to: dest)
+                try Self.writeFile(dest.path, file.data)
             }
             lock.lock()
             count += 1
             written.append(file.path)
             if unchanged { stats.unchanged += 1 } else { stats.written += 1 }
             lock.unlock()
+        }
+
+        /// Creates the file with plain open/write/close. `Data.write(to:)` also flushes every
+        /// file to the disk (fsync), which made writing 20,000 files at 10,000 pages wait on
+        /// the disk for seconds; the folder is only swapped in after the last file, so a crash
+        /// leaves the previous output in place either way.
+        static func writeFile(_ path: String, _ data: Data) throws {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw CocoaError.error(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path], url: nil) }
+            defer { close(fd) }
+            try data.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw CocoaError.error(errno == ENOSPC ? .fileWriteOutOfSpace : .fileWriteUnknown,
+                                               userInfo: [NSFilePathErrorKey: path], url: nil)
+                    }
+                    offset += n
+                }
+            }
         }
 
         /// Whether the file at `path` holds exactly `data`; the size is compared first, so a

@@ -47,6 +47,10 @@ enum Fingerprint {
     }
 
     static func of(_ value: Any, into h: inout FNV) {
+        // Strings are most of the leaves and a failed cast to a dictionary or array is
+        // costly, so they are tried first (no value matches two cases: the order does not
+        // change the hash).
+        if let s = value as? String { h.add("s:"); h.add(s); return }
         switch value {
         case let d as [String: Any]:
             h.add("{")
