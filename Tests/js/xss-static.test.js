@@ -45,6 +45,7 @@ test('links the scripts build point into the site (root + a URL from the build, 
       const rhs = m[1].trim();
       const ok = /^(root|siteRoot\(\))\s*\+/.test(rhs) || /^'(#|lookup\.html#)/.test(rhs) || /^(href|url)$/.test(rhs) ||
         /querySelector\('a'\)\.href$/.test(rhs) ||
+        /^link\.href$/.test(rhs) || // page.js: the successor link the builder wrote (same scheme checked)
         /^action \+ '\?q=' \+ encodeURIComponent/.test(rhs);
       if (!ok) found.push(`${path.basename(f)}: .href = ${rhs}`);
     }
