@@ -387,6 +387,12 @@ test('CSV: BOM, CRLF, RFC 4180 quoting', () => {
   assert.ok(csvForChecklist([{ no: 1, text: 'x\ry' }]).includes('"x\ry"'));
 });
 
+test('CSV: a cell Excel would read as a formula starts with an apostrophe', () => {
+  const csv = csvForChecklist([{ no: 1, text: '=HYPERLINK("http://x","y")', basis: '+1', result: '-2', note: '@SUM(A1)' }]);
+  assert.equal(csv.split('\r\n')[1], `1,"'=HYPERLINK(""http://x"",""y"")",'+1,'-2,'@SUM(A1)`);
+  assert.ok(csvForChecklist([{ no: 1, text: '普通の文 = そのまま' }]).includes(',普通の文 = そのまま,'));
+});
+
 test('classic script: attaches to globalThis.Tebiki.search', () => {
   assert.equal(globalThis.Tebiki.search.normalize, normalize);
 });

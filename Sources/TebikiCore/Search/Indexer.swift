@@ -400,8 +400,17 @@ public enum CSV {
     }
 
     static func field(_ value: String) -> String {
+        let value = neutralized(value)
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A cell Excel would read as a formula (=, +, -, @, tab, CR first) gets a leading
+    /// apostrophe, so text pasted from a contractor's document cannot run as one (OWASP
+    /// "CSV injection"). search-core.js `csvField` does the same for the lookup's CSV.
+    static func neutralized(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        return "'" + value
     }
 }
 

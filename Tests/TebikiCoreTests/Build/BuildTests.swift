@@ -78,6 +78,11 @@ import Testing
         #expect(text.contains("\"再委託の条件を定めたか、\"\"引用\"\"と,カンマ\""))
     }
 
+    @Test func csvCellsThatExcelWouldRunAsFormulasAreNeutralised() {
+        let data = CSV.encode([["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "a = b"]])
+        #expect(String(decoding: data.dropFirst(3), as: UTF8.self) == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1,'-2,'@SUM(A1),a = b\r\n")
+    }
+
     @Test func twoBuildsAreByteIdentical() throws {
         let a = try build(), b = try build()
         #expect(a.files.map(\.path) == b.files.map(\.path))

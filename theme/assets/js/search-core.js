@@ -1163,8 +1163,11 @@
 
   const CSV_HEADER = ['No.', '確認事項', '根拠', '結果', '備考'];
 
+  // A cell Excel would read as a formula (=, +, -, @, tab, CR first) gets a leading
+  // apostrophe (OWASP "CSV injection"), as the Swift CSV encoder does.
   function csvField(v) {
-    const s = v == null ? '' : String(v);
+    let s = v == null ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
