@@ -190,9 +190,11 @@ public struct BuildCache: Sendable {
     public static func records(_ paths: [String], in folder: URL) -> [OutputRecord]? {
         var out: [OutputRecord] = []
         out.reserveCapacity(paths.count)
+        // Plain string paths: URL.appendingPathComponent was most of this check's time.
+        let base = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
         for path in paths {
             var st = stat()
-            guard lstat(folder.appendingPathComponent(path).path, &st) == 0 else { return nil }
+            guard lstat(base + path, &st) == 0 else { return nil }
             out.append(OutputRecord(path: path, size: Int64(st.st_size),
                                     mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino)))
         }
