@@ -293,6 +293,8 @@ def verdicts(results: list[dict]) -> list[str]:
         f"{q['rebuild']:.1f} s, {q['rb'] * 100:.0f} % of the full build.",
         f"- Peak memory at 10,000 pages ≤ 500 MB: {ok(q['rss_max'] <= TARGET_RSS_MB)}. "
         f"{q['rss']:.0f} MB median for the full build (highest of any Tebiki run: {q['rss_max']:.0f} MB).",
+        "",
+        "Why a target is not met, and what stands in the way, is in the summary of \"Where the time goes\" below.",
     ]
 
 
