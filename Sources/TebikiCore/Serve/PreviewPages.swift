@@ -136,19 +136,6 @@ enum PreviewPages {
         return out
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// The same escaping as every other value Tebiki writes into HTML.
+    static func escape(_ text: String) -> String { escapeAttribute(text) }
 }
