@@ -167,8 +167,11 @@ def test_page_number_and_title_in_the_margin(printed, site_dir, cid):
     for i, text in enumerate(texts, start=1):
         lines = [l for l in text.splitlines() if l.strip()]
         assert squash(lines[-1]) == f"{i}/{n}", lines[-1]
-        # The checklist's title is at the top of every page, so loose sheets can be matched up.
+        # The checklist's title is at the top of every page, so loose sheets can be matched up,
+        # with the editions of its sources and the date the content stands at.
         assert squash(page.h1) in squash(lines[0]), lines[0]
+        top = squash(" ".join(lines[:2]))
+        assert "出典の版:" in top and re.search(r"内容の基準日:\d{4}-\d{2}-\d{2}", top), lines[:2]
 
 
 @pytest.mark.parametrize("cid", CHECKLIST_IDS)

@@ -361,7 +361,20 @@ struct PageRenderer {
         ctx["sources"] = sourceItems(c, root: root)
         ctx["csvUrl"] = root + "checklists/\(c.id).csv"
         ctx["footer"] = checklistFooter(c)
+        ctx["printMeta"] = checklistPrintMeta(c)
         return ctx
+    }
+
+    /// The edition line of the printed page margin: the editions of the checklist's own sources
+    /// (else of the documents its items cite), and the date of the newest source document of the
+    /// site as the date the content stands at. Not the clock: builds stay byte-identical.
+    func checklistPrintMeta(_ c: ContentPage) -> String {
+        let own = c.sources.map(\.doc).uniqued()
+        let docs = own.isEmpty ? c.items.compactMap { model.byID[$0.requirement]?.sources.first?.doc }.uniqued() : own
+        let editions = docs.compactMap { model.sourceByKey[$0]?.edition }.uniqued().joined(separator: "／")
+        let newest = model.sources.compactMap { OSCALExport.normalizedDate($0.date) }.max()
+        return [editions.isEmpty ? nil : "出典の版: \(editions)", newest.map { "内容の基準日: \($0)" }]
+            .compactMap { $0 }.joined(separator: "　")
     }
 
     /// Source and edition for the printed footer: taken from content, never from the clock.

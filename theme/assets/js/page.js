@@ -5,7 +5,7 @@
  *
  * - A button with data-action="print" prints the page.
  * - The page title in the top margin of printed pages: an @page rule whose text comes from
- *   <body data-print-title>. It is added through a constructed style sheet (CSSOM), which the
+ *   <body data-print-title> (and, for a checklist, its editions from data-print-meta). It is added through a constructed style sheet (CSSOM), which the
  *   policy allows, where an inline <style> element would be blocked.
  * - A retired or renamed requirement's page moves to its successor (a#successor-link with
  *   data-redirect-seconds) after showing the notice for that long, with a button that stops it.
@@ -27,7 +27,11 @@
     if (!title || typeof CSSStyleSheet === 'undefined' || !('adoptedStyleSheets' in doc)) return;
     try {
       const sheet = new CSSStyleSheet({ media: 'print' });
-      sheet.replaceSync('@page { @top-left { content: ' + cssString(title + ' ') + '; } }');
+      // A checklist also names its sources' editions and the content date (top right).
+      const metaHolder = doc.querySelector('[data-print-meta]');
+      const meta = metaHolder && metaHolder.getAttribute('data-print-meta');
+      sheet.replaceSync('@page { @top-left { content: ' + cssString(title + ' ') + '; }' +
+        (meta ? ' @top-right { content: ' + cssString(meta) + '; }' : '') + ' }');
       doc.adoptedStyleSheets = doc.adoptedStyleSheets.concat([sheet]);
     } catch (e) { /* an older browser prints without the title */ }
   }
