@@ -2,7 +2,7 @@
 // before Yams composes the document: composing resolves an alias to the anchored node and
 // hashes mapping keys, so a "billion laughs" document with an alias as a key would take
 // hours. Tebiki's YAML never needs aliases; the reader rejects them with their position.
-@_implementationOnly import CYaml
+internal import CYaml
 
 enum YAMLAliasScan {
     /// 1-based line and column of the first alias (`*name`) in the text, or nil when there is
