@@ -59,67 +59,43 @@ enum PreviewPages {
             "<li class=\"tebiki-\(d.severity.rawValue)\"><code>\(escape(d.description))</code></li>"
         }.joined(separator: "\n")
         let counts = warnings > 0 ? "エラーが \(errors) 件、警告が \(warnings) 件" : "エラーが \(errors) 件"
-        return """
-        <!DOCTYPE html>
-        <html lang="ja">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>サイトを生成できません | tebiki serve</title>
-        <link rel="stylesheet" href="\(stylePath)">
-        </head>
-        <body>
-        <main>
-        <h1>サイトを生成できません</h1>
+        return page(title: "サイトを生成できません", body: """
         <p>内容に\(counts)あります。下の場所（ファイル:行:桁）を直して保存すると、このページは自動で読み込み直されます。</p>
         <ol class="tebiki-errors">
         \(items)
         </ol>
         <p class="tebiki-note">前回正しく生成できたサイトは、出力フォルダにそのまま残っています。この画面はプレビュー（tebiki serve）でだけ表示されます。</p>
-        </main>
-        \(reloadTag(version: version))</body>
-        </html>
-
-        """
+        """, reload: reloadTag(version: version))
     }
 
     /// The 404 page. It reloads itself too, so a page that a rebuild creates appears.
     static func notFoundPage(version: String) -> String {
+        page(title: "ページが見つかりません", body: """
+        <p>このアドレスのページはありません。アドレスを確かめるか、<a href="/index.html">トップページ</a>から探してください。</p>
+        """, reload: reloadTag(version: version))
+    }
+
+    static func messagePage(title: String, message: String) -> String {
+        page(title: title, body: "<p>\(escape(message))</p>", reload: "")
+    }
+
+    /// The shell of the preview server's own pages; `body` is HTML, `title` is text.
+    static func page(title: String, body: String, reload: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="ja">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>ページが見つかりません | tebiki serve</title>
-        <link rel="stylesheet" href="\(stylePath)">
-        </head>
-        <body>
-        <main>
-        <h1>ページが見つかりません</h1>
-        <p>このアドレスのページはありません。アドレスを確かめるか、<a href="/index.html">トップページ</a>から探してください。</p>
-        </main>
-        \(reloadTag(version: version))</body>
-        </html>
-
-        """
-    }
-
-    static func messagePage(title: String, message: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="ja">
-        <head>
-        <meta charset="utf-8">
         <title>\(escape(title)) | tebiki serve</title>
         <link rel="stylesheet" href="\(stylePath)">
         </head>
         <body>
         <main>
         <h1>\(escape(title))</h1>
-        <p>\(escape(message))</p>
+        \(body)
         </main>
-        </body>
+        \(reload)</body>
         </html>
 
         """
