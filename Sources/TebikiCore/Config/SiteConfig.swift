@@ -118,7 +118,7 @@ enum ConfigLoader {
         guard let node, let m = r.mapping(node, what: "markdown") else { return false }
         r.checkKeys(m, known: ["unsafe_html"], what: "markdown")
         guard let value = m["unsafe_html"] else { return false }
-        guard case .scalar = value, let on = value.bool else {
+        guard case let .scalar(scalar) = value, let on = YAMLReader.bool(scalar) else {
             r.diagnostics.error("wrong-type", "markdown.unsafe_html は true または false で書いてください。", at: r.location(value))
             return false
         }

@@ -45,43 +45,81 @@ public struct SiteSource: Sendable {
                 if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
                 let full = base.appendingPathComponent(relative)
                 let path = folder + "/" + relative
+                // One lstat per entry: Foundation's attribute dictionary and fileExists cost
+                // several system calls and allocations each, for every file of a large site.
+                var info = stat()
+                guard lstat(full.path, &info) == 0 else { continue }
+                var target = full.path
                 // Content is untrusted: a symbolic link is followed only to a file inside the
                 // site's folder (the theme is the site owner's and may live anywhere).
-                if folder == "content", (try? fm.attributesOfItem(atPath: full.path)[.type] as? FileAttributeType) == .typeSymbolicLink {
-                    walker.skipDescendants()
-                    let location = SourceLocation(path: path)
-                    guard let target = realPath(full.path) else {
-                        if errno == ELOOP {
-                            diagnostics.error("symlink-loop", "シンボリックリンクが循環しているため読み込めません。", at: location)
-                        } else {
-                            let dest = (try? fm.destinationOfSymbolicLink(atPath: full.path)) ?? "?"
-                            diagnostics.error("broken-symlink", "シンボリックリンクの指す先「\(dest)」がありません。", at: location)
+                if info.st_mode & S_IFMT == S_IFLNK {
+                    if folder == "content" {
+                        walker.skipDescendants()
+                        let location = SourceLocation(path: path)
+                        guard let resolved = realPath(full.path) else {
+                            if errno == ELOOP {
+                                diagnostics.error("symlink-loop", "シンボリックリンクが循環しているため読み込めません。", at: location)
+                            } else {
+                                let dest = (try? fm.destinationOfSymbolicLink(atPath: full.path)) ?? "?"
+                                diagnostics.error("broken-symlink", "シンボリックリンクの指す先「\(dest)」がありません。", at: location)
+                            }
+                            continue
                         }
-                        continue
-                    }
-                    let inside = [rootReal, baseReal].contains { r in r.map { target == $0 || target.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") } ?? false }
-                    guard inside else {
-                        diagnostics.error("symlink-outside", "シンボリックリンクがサイトのフォルダの外（\(target)）を指しています。フォルダの外のファイルは読み込みません。", at: location)
-                        continue
-                    }
-                    var isDirectory: ObjCBool = false
-                    if fm.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
-                        diagnostics.warning("symlink-directory", "フォルダへのシンボリックリンク（\(target)）はたどりません。中のファイルは読み込まれません。", at: location)
+                        let inside = [rootReal, baseReal].contains { r in r.map { resolved == $0 || resolved.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") } ?? false }
+                        guard inside else {
+                            diagnostics.error("symlink-outside", "シンボリックリンクがサイトのフォルダの外（\(resolved)）を指しています。フォルダの外のファイルは読み込みません。", at: location)
+                            continue
+                        }
+                        guard stat(resolved, &info) == 0 else { continue }
+                        if info.st_mode & S_IFMT == S_IFDIR {
+                            diagnostics.warning("symlink-directory", "フォルダへのシンボリックリンク（\(resolved)）はたどりません。中のファイルは読み込まれません。", at: location)
+                            continue
+                        }
+                        target = resolved
+                    } else if stat(full.path, &info) != 0 {
                         continue
                     }
                 }
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: full.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                do {
-                    files[path] = try Data(contentsOf: full)
-                } catch {
-                    diagnostics.error("unreadable-file", "ファイルを読み込めません（\(error.localizedDescription)）。", at: SourceLocation(path: path))
+                guard info.st_mode & S_IFMT == S_IFREG else { continue }
+                if let data = readFile(target, size: Int(info.st_size)) {
+                    files[path] = data
+                } else {
+                    diagnostics.error("unreadable-file", "ファイルを読み込めません（\(String(cString: strerror(errno)))）。", at: SourceLocation(path: path))
                 }
             }
         }
         var source = SiteSource(files: files)
         source.diagnostics = diagnostics
         return source
+    }
+
+    /// The whole file in one read when its size is known (nil with `errno` set on failure).
+    static func readFile(_ path: String, size: Int) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var data = Data(count: size)
+        var filled = 0
+        let ok = data.withUnsafeMutableBytes { raw -> Bool in
+            while filled < size {
+                let n = Glibc.read(fd, raw.baseAddress! + filled, size - filled)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                if n == 0 { break }
+                filled += n
+            }
+            return true
+        }
+        guard ok else { return nil }
+        if filled < size { data.removeSubrange(filled...) }
+        // A file that grew since lstat: read the rest.
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = Glibc.read(fd, &chunk, chunk.count)
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            data.append(contentsOf: chunk[0..<n])
+        }
+        return data
     }
 
     /// The canonical path (symbolic links resolved), or nil with `errno` set.

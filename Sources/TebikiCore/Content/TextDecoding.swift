@@ -12,8 +12,14 @@ enum TextDecoding {
     /// of bytes that are not UTF-8 (after an error pointing at the first one), so the rest of
     /// the file is still checked in the same run.
     static func decode(_ data: Data, path: String, diagnostics: inout Diagnostics) -> String? {
-        if let nul = data.firstIndex(of: 0) {
-            let (line, column) = position(of: nul - data.startIndex, in: data)
+        // Scanned through the raw buffer: Data's element-by-element iteration is several times
+        // slower, and every content file passes here.
+        let nul: Int? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base, 0, raw.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+        if let nul {
+            let (line, column) = position(of: nul, in: data)
             diagnostics.error("binary-file", "テキストファイルではありません（\(line)行目に NUL 文字があります）。Markdown のファイルは UTF-8 のテキストで保存してください。",
                               at: SourceLocation(path: path, line: line, column: column))
             return nil
@@ -23,7 +29,7 @@ enum TextDecoding {
             diagnostics.warning("large-file", "ファイルが大きすぎます（\(mb) MB）。1ページは 1 MB 以内を目安に、複数のページに分けてください。",
                                 at: SourceLocation(path: path, line: 1, column: 1))
         }
-        if let text = String(validating: data, as: UTF8.self) { return text }
+        if let text = data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }) { return text }
         if let offset = firstInvalidUTF8(data) {
             let (line, column) = position(of: offset, in: data)
             let byte = String(format: "0x%02X", data[data.startIndex + offset])

@@ -44,6 +44,16 @@ struct YAMLReader {
         lineMap = map
     }
 
+    /// A YAML 1.1 boolean written plainly (`true`, `no`, `On`…); a quoted value is a string.
+    static func bool(_ scalar: Node.Scalar) -> Bool? {
+        guard scalar.style == .plain else { return nil }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
+        }
+    }
+
     /// Parses YAML text; a syntax error becomes a diagnostic at the place libyaml points to.
     /// Aliases (`*name`) are refused before composing (see `YAMLAliasScan`), and an empty
     /// document is an error (`what` names it in the message).
@@ -55,7 +65,9 @@ struct YAMLReader {
             return nil
         }
         do {
-            if let node = try Yams.compose(yaml: text) { return node }
+            // `.basic`: every scalar stays a string (the readers convert what they need), so Yams
+            // does not run its tag-resolving regular expressions on every scalar and mapping key.
+            if let node = try Yams.compose(yaml: text, .basic) { return node }
             diagnostics.error("empty-yaml", "\(what)が空です。", at: SourceLocation(path: path, line: lineOffset + 1, column: 1))
         } catch let error as YamlError {
             var (line, column, problem) = Self.describe(error, lineOffset: lineOffset)
