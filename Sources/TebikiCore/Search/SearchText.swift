@@ -8,7 +8,7 @@ public enum SearchText {
         // NFKC. swift-foundation on Linux leaves compatibility decompositions uncomposed
         // (ｶﾞ → カ + U+3099 instead of ガ), so compose canonically afterwards; NFC after a
         // correct NFKC changes nothing.
-        let nfkc = s.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
+        let nfkc = isNFKCStable(s) ? s : s.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
         var out = String.UnicodeScalarView()
         var prevKana = false
         for scalar in nfkc.unicodeScalars {
@@ -80,6 +80,29 @@ public enum SearchText {
         if !word.isEmpty { flushWord() }
         if !run.isEmpty { flushRun() }
         return result
+    }
+
+    /// True when NFKC leaves `s` as it is because every scalar is one NFKC maps to itself and
+    /// none combines with its neighbour: printable ASCII and line breaks, CJK ideographs,
+    /// hiragana and katakana letters (not the voicing marks), ー, and the common Japanese
+    /// punctuation. Most of a Japanese page is nothing else, and Foundation's normalisation is
+    /// the costliest step of indexing it.
+    static func isNFKCStable(_ s: String) -> Bool {
+        for v in s.utf8 where v >= 0x80 { return s.unicodeScalars.allSatisfy { isStableScalar($0.value) } }
+        return s.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
+    @inline(__always)
+    static func isStableScalar(_ v: UInt32) -> Bool {
+        if v < 0x80 { return (v >= 0x20 && v < 0x7F) || v == 0x0A || v == 0x0D || v == 0x09 }
+        return (v >= 0x4E00 && v <= 0x9FFF)            // CJK unified ideographs
+            || (v >= 0x3041 && v <= 0x3096)            // hiragana letters
+            || (v >= 0x30A1 && v <= 0x30FA)            // katakana letters
+            || v == 0x30FC || v == 0x30FB              // ー ・
+            || (v >= 0x3001 && v <= 0x3003)            // 、。〃
+            || (v >= 0x3005 && v <= 0x3007)            // 々〆〇
+            || (v >= 0x3008 && v <= 0x3011)            // 〈〉《》「」『』【】
+            || (v >= 0x3014 && v <= 0x301B)            // 〔〕〖〗〘〙〚〛
     }
 
     // MARK: - Character classes

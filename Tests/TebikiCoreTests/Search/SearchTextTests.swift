@@ -39,6 +39,24 @@ struct SearchTextTests {
         #expect(SearchText.tokens(c.input).map(scalars) == c.tokens.map(scalars), "tokens(\(c.input.debugDescription))")
     }
 
+    /// The fast path skips Foundation's NFKC only for scalars NFKC maps to themselves and that
+    /// never combine: check every one of them against Foundation, alone and next to a voicing mark.
+    @Test func nfkcStableScalarsAreStable() {
+        var checked = 0
+        for v in UInt32(0)...0xFFFF {
+            guard SearchText.isStableScalar(v), let scalar = Unicode.Scalar(v) else { continue }
+            let s = String(Character(scalar))
+            #expect(s.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping == s, "U+\(String(v, radix: 16))")
+            #expect(scalar.properties.canonicalCombiningClass == .notReordered)
+            checked += 1
+        }
+        #expect(checked > 20_000)
+        #expect(!SearchText.isNFKCStable("か\u{3099}"))
+        #expect(!SearchText.isNFKCStable("ｶﾞ"))
+        #expect(SearchText.isNFKCStable("委託先の「情報セキュリティ」対策。ABC-123"))
+        #expect(SearchText.normalize("ｶﾞイドライン") == SearchText.normalize("ガイドライン"))
+    }
+
     @Test func fullWidthAndHalfWidthAgree() {
         #expect(SearchText.normalize("第３条") == SearchText.normalize("第3条"))
         #expect(SearchText.normalize("ＡＢＣ") == "abc")
