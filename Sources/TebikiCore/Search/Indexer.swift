@@ -132,21 +132,25 @@ enum Indexer {
         let pages = model.requirements + model.glossary + model.checklists + model.scenarios
         var docs: [Doc] = []
         docs.reserveCapacity(pages.count)
-        var postings: [String: [Int32]] = [:]
+        // Postings are gathered under compact token keys (see SearchText.TokenKey) and turned
+        // into Strings once per distinct token at the end.
+        var slot: [SearchText.TokenKey: Int] = [:]
+        var lists: [[Int32]] = []
         // In chunks, so that only one chunk's token lists are held besides the postings.
         let chunk = 512
         for start in stride(from: 0, to: pages.count, by: chunk) {
             let range = Array(start..<min(pages.count, start + chunk))
-            let perPage = Builder.parallelMap(range) { docIndex -> (doc: Doc, terms: [(token: String, field: Int32, tf: Int32)]) in
+            let perPage = Builder.parallelMap(range) { docIndex -> (doc: Doc, terms: [(token: SearchText.TokenKey, field: Int32, tf: Int32)]) in
                 let page = pages[docIndex]
                 var body = plainTexts[page.id] ?? ""
                 if page.kind == .checklist { body = page.items.map(\.text).joined(separator: "\n") + "\n" + body }
                 if page.kind == .glossary { body = page.synonyms.joined(separator: "、") + "\n" + body }
                 let fieldTexts = [page.title, page.id, page.summary, body]
-                var terms: [(token: String, field: Int32, tf: Int32)] = []
+                var terms: [(token: SearchText.TokenKey, field: Int32, tf: Int32)] = []
+                var counts: [SearchText.TokenKey: Int32] = [:]
                 for (fieldIndex, text) in fieldTexts.enumerated() {
-                    var counts: [String: Int32] = [:]
-                    for token in SearchText.tokens(text) { counts[token, default: 0] += 1 }
+                    counts.removeAll(keepingCapacity: true)
+                    SearchText.scan(normalized: SearchText.normalize(text)) { counts[$0, default: 0] += 1 }
                     for (token, tf) in counts { terms.append((token, Int32(fieldIndex), tf)) }
                 }
                 let doc = Doc(id: page.id, kind: page.kind.rawValue, title: page.title, url: SiteModel.url(of: page),
@@ -158,10 +162,17 @@ enum Indexer {
             // Merged in document order: a token's postings are sorted by document, then field.
             for (offset, entry) in perPage.enumerated() {
                 let docIndex = Int32(start + offset)
-                for t in entry.terms { postings[t.token, default: []].append(contentsOf: [docIndex, t.field, t.tf]) }
+                for t in entry.terms {
+                    let i: Int
+                    if let known = slot[t.token] { i = known } else { i = lists.count; slot[t.token] = i; lists.append([]) }
+                    lists[i].append(docIndex); lists[i].append(t.field); lists[i].append(t.tf)
+                }
                 docs.append(entry.doc)
             }
         }
+        var postings: [String: [Int32]] = [:]
+        postings.reserveCapacity(slot.count)
+        for (token, i) in slot { postings[token.string] = lists[i] }
         let synonyms = model.glossary.map { ([$0.title] + $0.synonyms).map(SearchText.normalize).uniqued() }.filter { $0.count > 1 }
         return Index(docs: docs, postings: postings, synonyms: synonyms, facets: facetInfo(model.config), grades: gradeInfo(model.config))
     }
@@ -198,6 +209,11 @@ enum Indexer {
     }
 
     static func fnv1a32(_ s: String) -> UInt32 { fnv1a32(s.utf8) }
+
+    /// Over the raw buffer: iterating `Data` byte by byte is slow, and index.json is tens of MB.
+    static func fnv1a32(_ data: Data) -> UInt32 {
+        data.withUnsafeBytes { fnv1a32(UnsafeRawBufferPointer($0)) }
+    }
 
     /// The shard (0…count-1) of a token or key: FNV-1a of its UTF-8 bytes modulo the count.
     static func shard(of s: String, count: Int) -> Int {

@@ -8,7 +8,7 @@ public enum SearchText {
         // NFKC. swift-foundation on Linux leaves compatibility decompositions uncomposed
         // (ｶﾞ → カ + U+3099 instead of ガ), so compose canonically afterwards; NFC after a
         // correct NFKC changes nothing.
-        let nfkc = isNFKCStable(s) ? s : s.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
+        let nfkc = fastNFKC(s) ?? s.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
         var out = String.UnicodeScalarView()
         var prevKana = false
         for scalar in nfkc.unicodeScalars {
@@ -42,68 +42,115 @@ public enum SearchText {
     /// Tokens of text that is already normalised.
     public static func tokens(normalized n: String) -> [String] {
         var result: [String] = []
-        var run: [Unicode.Scalar] = []
-        var word = String.UnicodeScalarView()
-
-        func flushRun() {
-            if run.count == 1 {
-                result.append(String(Character(run[0])))
-            } else {
-                for k in 0..<(run.count - 1) {
-                    var t = String.UnicodeScalarView()
-                    t.append(run[k])
-                    t.append(run[k + 1])
-                    result.append(String(t))
-                }
-            }
-            run.removeAll(keepingCapacity: true)
-        }
-        func flushWord() {
-            result.append(String(word))
-            word = String.UnicodeScalarView()
-        }
-
-        for scalar in n.unicodeScalars {
-            let v = scalar.value
-            if isWord(v) {
-                if !run.isEmpty { flushRun() }
-                word.append(scalar)
-                continue
-            }
-            if !word.isEmpty { flushWord() }
-            if isCJK(v) {
-                run.append(scalar)
-            } else if !run.isEmpty {
-                flushRun()
-            }
-        }
-        if !word.isEmpty { flushWord() }
-        if !run.isEmpty { flushRun() }
+        scan(normalized: n) { result.append($0.string) }
         return result
     }
 
-    /// True when NFKC leaves `s` as it is because every scalar is one NFKC maps to itself and
-    /// none combines with its neighbour: printable ASCII and line breaks, CJK ideographs,
-    /// hiragana and katakana letters (not the voicing marks), ー, and the common Japanese
-    /// punctuation. Most of a Japanese page is nothing else, and Foundation's normalisation is
-    /// the costliest step of indexing it.
-    static func isNFKCStable(_ s: String) -> Bool {
-        for v in s.utf8 where v >= 0x80 { return s.unicodeScalars.allSatisfy { isStableScalar($0.value) } }
-        return s.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    /// A token without a String: a CJK character or bigram packed into one integer, or a word
+    /// (ASCII letters and digits). Hashing a non-ASCII String normalises it first, so the
+    /// indexer counts and merges these instead and makes Strings once per distinct token.
+    struct TokenKey: Hashable {
+        /// (first scalar << 21 | second scalar) for a bigram, the scalar for a single character;
+        /// 0 for a word.
+        var code: UInt64
+        var word: String
+
+        var string: String {
+            guard code != 0 else { return word }
+            var t = String.UnicodeScalarView()
+            if code >> 21 != 0 { t.append(Unicode.Scalar(UInt32(code >> 21))!) }
+            t.append(Unicode.Scalar(UInt32(code & 0x1F_FFFF))!)
+            return String(t)
+        }
     }
 
+    /// Calls `emit` with every token of normalised text, in order (the one tokeniser behind
+    /// `tokens` and the indexer).
+    static func scan(normalized n: String, _ emit: (TokenKey) -> Void) {
+        var previous: UInt32 = 0     // last CJK scalar of the current run
+        var runLength = 0
+        var word = String.UnicodeScalarView()
+
+        func endRun() {
+            if runLength == 1 { emit(TokenKey(code: UInt64(previous), word: "")) }
+            runLength = 0
+        }
+        for scalar in n.unicodeScalars {
+            let v = scalar.value
+            if isWord(v) {
+                if runLength > 0 { endRun() }
+                word.append(scalar)
+                continue
+            }
+            if !word.isEmpty { emit(TokenKey(code: 0, word: String(word))); word = String.UnicodeScalarView() }
+            if isCJK(v) {
+                if runLength > 0 { emit(TokenKey(code: UInt64(previous) << 21 | UInt64(v), word: "")) }
+                previous = v
+                runLength += 1
+            } else if runLength > 0 {
+                endRun()
+            }
+        }
+        if !word.isEmpty { emit(TokenKey(code: 0, word: String(word))) }
+        if runLength > 0 { endRun() }
+    }
+
+    /// NFKC of `s` without Foundation when every scalar is one NFKC maps to itself and that never
+    /// combines with a neighbour (ASCII, CJK ideographs, kana letters, common punctuation and
+    /// symbols), or a full-width ASCII form or the ideographic space (mapped as NFKC does);
+    /// nil otherwise. Most Japanese prose is nothing else, and Foundation's normalisation was
+    /// the costliest step of indexing it.
+    static func fastNFKC(_ s: String) -> String? {
+        var ascii = true
+        for b in s.utf8 where b >= 0x80 { ascii = false; break }
+        if ascii { return s }
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if isStableScalar(v) {
+                out.append(scalar)
+            } else if v >= 0xFF01 && v <= 0xFF5E {
+                out.append(Unicode.Scalar(v - 0xFEE0)!)
+            } else if v == 0x3000 {
+                out.append(" ")
+            } else {
+                return nil
+            }
+        }
+        return String(out)
+    }
+
+    /// Whether NFKC maps the scalar to itself and it never combines with its neighbours
+    /// (canonical combining class 0, no composition with a preceding starter). Checked against
+    /// Foundation for every scalar in SearchTextTests.
     @inline(__always)
     static func isStableScalar(_ v: UInt32) -> Bool {
-        if v < 0x80 { return (v >= 0x20 && v < 0x7F) || v == 0x0A || v == 0x0D || v == 0x09 }
-        return (v >= 0x4E00 && v <= 0x9FFF)            // CJK unified ideographs
-            || (v >= 0x3041 && v <= 0x3096)            // hiragana letters
-            || (v >= 0x30A1 && v <= 0x30FA)            // katakana letters
-            || v == 0x30FC || v == 0x30FB              // ー ・
-            || (v >= 0x3001 && v <= 0x3003)            // 、。〃
-            || (v >= 0x3005 && v <= 0x3007)            // 々〆〇
-            || (v >= 0x3008 && v <= 0x3011)            // 〈〉《》「」『』【】
-            || (v >= 0x3014 && v <= 0x301B)            // 〔〕〖〗〘〙〚〛
+        if v < 0x80 { return v >= 0x20 || v == 0x0A || v == 0x0D || v == 0x09 }
+        if v >= 0x4E00 && v <= 0x9FFF { return true }     // CJK unified ideographs
+        if v >= 0x3400 && v <= 0x4DBF { return true }     // extension A
+        var lo = 0, hi = stableRanges.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let r = stableRanges[mid]
+            if v < r.0 { hi = mid - 1 } else if v > r.1 { lo = mid + 1 } else { return true }
+        }
+        return false
     }
+
+    /// Scalars of Latin-1, general punctuation to miscellaneous symbols, and CJK symbols and
+    /// kana that NFKC leaves alone (generated from Unicode data; sorted, disjoint).
+    static let stableRanges: [(UInt32, UInt32)] = [
+        (0x00A1, 0x00A7), (0x00A9, 0x00A9), (0x00AB, 0x00AC), (0x00AE, 0x00AE), (0x00B0, 0x00B1), (0x00B6, 0x00B7),
+        (0x00BB, 0x00BB), (0x00BF, 0x00FF), (0x2010, 0x2010), (0x2012, 0x2016), (0x2018, 0x2023), (0x2027, 0x2027),
+        (0x2030, 0x2032), (0x2035, 0x2035), (0x2038, 0x203B), (0x203D, 0x203D), (0x203F, 0x2046), (0x204A, 0x2056),
+        (0x2058, 0x205E), (0x20A0, 0x20A7), (0x20A9, 0x20C0), (0x20DD, 0x20E0), (0x20E2, 0x20E4), (0x2104, 0x2104),
+        (0x2108, 0x2108), (0x2114, 0x2114), (0x2117, 0x2118), (0x211E, 0x211F), (0x2123, 0x2123), (0x2125, 0x2125),
+        (0x2127, 0x2127), (0x2129, 0x2129), (0x212E, 0x212E), (0x2132, 0x2132), (0x213A, 0x213A), (0x2141, 0x2144),
+        (0x214A, 0x214F), (0x2180, 0x2188), (0x218A, 0x218B), (0x2190, 0x222B), (0x222E, 0x222E), (0x2231, 0x2328),
+        (0x232B, 0x2426), (0x2440, 0x244A), (0x24EB, 0x2A0B), (0x2A0D, 0x2A73), (0x2A77, 0x2ADB), (0x2ADD, 0x2B73),
+        (0x2B76, 0x2B95), (0x2B97, 0x2BFF), (0x3001, 0x3029), (0x3030, 0x3035), (0x3037, 0x3037), (0x303B, 0x303F),
+        (0x3041, 0x3096), (0x309D, 0x309E), (0x30A0, 0x30FE)
+    ]
 
     // MARK: - Character classes
 

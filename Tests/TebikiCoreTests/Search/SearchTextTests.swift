@@ -51,9 +51,13 @@ struct SearchTextTests {
             checked += 1
         }
         #expect(checked > 20_000)
-        #expect(!SearchText.isNFKCStable("か\u{3099}"))
-        #expect(!SearchText.isNFKCStable("ｶﾞ"))
-        #expect(SearchText.isNFKCStable("委託先の「情報セキュリティ」対策。ABC-123"))
+        for v in UInt32(0xFF01)...0xFF5E {
+            let s = String(Character(Unicode.Scalar(v)!))
+            #expect(SearchText.fastNFKC(s) == s.precomposedStringWithCompatibilityMapping, "U+\(String(v, radix: 16))")
+        }
+        #expect(SearchText.fastNFKC("か\u{3099}") == nil)
+        #expect(SearchText.fastNFKC("ｶﾞ") == nil)
+        #expect(SearchText.fastNFKC("委託先の「情報セキュリティ」対策（ＡＢＣ－１２３）：○×△※\u{3000}→") == "委託先の「情報セキュリティ」対策(ABC-123):○×△※ →")
         #expect(SearchText.normalize("ｶﾞイドライン") == SearchText.normalize("ガイドライン"))
     }
 
