@@ -5,33 +5,64 @@ import Foundation
 public enum SearchText {
     /// NFKC, lower case, katakana → hiragana, small kana → large, ー after kana dropped.
     public static func normalize(_ s: String) -> String {
+        // Most text needs no general NFKC (see `nfkcStable`): then NFKC is done per scalar in
+        // the same pass, written as UTF-8 bytes (appending to a String scalar by scalar is slow).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        if fold(s.unicodeScalars, nfkc: true, into: &bytes) { return String(decoding: bytes, as: UTF8.self) }
         // NFKC. swift-foundation on Linux leaves compatibility decompositions uncomposed
         // (ｶﾞ → カ + U+3099 instead of ガ), so compose canonically afterwards; NFC after a
         // correct NFKC changes nothing.
-        let nfkc = fastNFKC(s) ?? s.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
-        var out = String.UnicodeScalarView()
+        let nfkc = s.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
+        bytes.removeAll(keepingCapacity: true)
+        _ = fold(nfkc.unicodeScalars, nfkc: false, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Lower case, katakana → hiragana, small kana → large, ー after kana dropped, appended to
+    /// `out` as UTF-8. With `nfkc`, also NFKC scalar by scalar; false (stopping early) when a
+    /// scalar needs the general algorithm.
+    private static func fold(_ scalars: String.UnicodeScalarView, nfkc: Bool, into out: inout [UInt8]) -> Bool {
         var prevKana = false
-        for scalar in nfkc.unicodeScalars {
+        for scalar in scalars {
             var v = scalar.value
+            if nfkc && !isStableScalar(v) {
+                if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }   // full-width ASCII
+                else if v == 0x3000 { v = 0x20 }               // ideographic space
+                else { return false }
+            }
             if v < 0x80 {
                 if v >= 0x41 && v <= 0x5A { v += 0x20 }
-                out.append(Unicode.Scalar(UInt8(v)))
+                out.append(UInt8(v))
                 prevKana = false
                 continue
             }
             if v == 0x30FC {  // ー
-                if prevKana { continue }
-                out.append(scalar)
+                if !prevKana { appendUTF8(v, to: &out) }
                 prevKana = false
                 continue
             }
-            v = lowercased(scalar)
+            v = lowercased(Unicode.Scalar(v) ?? scalar)
             if v >= 0x30A1 && v <= 0x30F6 { v -= 0x60 }
             v = smallToLarge(v)
             prevKana = isKana(v)
-            out.append(Unicode.Scalar(v) ?? scalar)
+            appendUTF8(v, to: &out)
         }
-        return String(out)
+        return true
+    }
+
+    @inline(__always)
+    static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+        switch v {
+        case ..<0x80: out.append(UInt8(v))
+        case ..<0x800:
+            out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
+        case ..<0x10000:
+            out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+        }
     }
 
     /// Tokens of `s` (normalised first), in order, duplicates kept.
@@ -95,29 +126,21 @@ public enum SearchText {
         if runLength > 0 { endRun() }
     }
 
-    /// NFKC of `s` without Foundation when every scalar is one NFKC maps to itself and that never
+    /// NFKC of `s` without Foundation (what `normalize` does in its first pass) when every scalar is one NFKC maps to itself and that never
     /// combines with a neighbour (ASCII, CJK ideographs, kana letters, common punctuation and
     /// symbols), or a full-width ASCII form or the ideographic space (mapped as NFKC does);
     /// nil otherwise. Most Japanese prose is nothing else, and Foundation's normalisation was
     /// the costliest step of indexing it.
     static func fastNFKC(_ s: String) -> String? {
-        var ascii = true
-        for b in s.utf8 where b >= 0x80 { ascii = false; break }
-        if ascii { return s }
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
         for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if isStableScalar(v) {
-                out.append(scalar)
-            } else if v >= 0xFF01 && v <= 0xFF5E {
-                out.append(Unicode.Scalar(v - 0xFEE0)!)
-            } else if v == 0x3000 {
-                out.append(" ")
-            } else {
-                return nil
+            var v = scalar.value
+            if !isStableScalar(v) {
+                if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { v = 0x20 } else { return nil }
             }
+            appendUTF8(v, to: &out)
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether NFKC maps the scalar to itself and it never combines with its neighbours
