@@ -38,8 +38,8 @@ public enum SearchText {
                 continue
             }
             if v == 0x30FC {  // ー
-                if !prevKana { appendUTF8(v, to: &out) }
-                prevKana = false
+                if prevKana { continue }   // dropped; a following ー is dropped too
+                appendUTF8(v, to: &out)
                 continue
             }
             v = lowercased(Unicode.Scalar(v) ?? scalar)
