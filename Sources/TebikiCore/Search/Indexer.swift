@@ -192,13 +192,20 @@ enum Indexer {
 
     static func searchFiles(_ model: SiteModel, plainTexts: [String: String], into sink: OutputSink) throws {
         let index = searchIndexValue(model, plainTexts: plainTexts)
-        var build: UInt32 = 0
-        do {
-            let json = index.json()
-            build = fnv1a32(json)
-            try sink.put(OutputFile(path: "search/index.json", data: json))
-        }
-        try SearchShards.files(index, build: String(build, radix: 16), into: sink)
+        // index.json and the shards are written side by side; the manifest, which names the
+        // build by the hash of index.json, comes last.
+        enum Part { case json(hash: UInt32), shards(SearchShards.Manifest) }
+        let parts = try Builder.parallelMap([0, 1]) { i in
+            Swift.Result<Part, Error> {
+                if i == 1 { return .shards(try SearchShards.files(index, into: sink)) }
+                let json = index.json()
+                try sink.put(OutputFile(path: "search/index.json", data: json))
+                return .json(hash: fnv1a32(json))
+            }
+        }.map { try $0.get() }
+        guard case let .json(hash) = parts[0], case var .shards(manifest) = parts[1] else { return }
+        manifest.build = String(hash, radix: 16)
+        try sink.put(OutputFile(path: "search/manifest.js", data: SearchShards.script("m", 0, manifest)))
     }
 
     /// FNV-1a, 32 bits (search-core.js `fnv1a32`).
@@ -672,6 +679,13 @@ enum SearchShards {
 
     /// Writes every shard into `sink`; the shards of a kind are serialised in parallel.
     static func files(_ index: Indexer.Index, build: String, into sink: OutputSink) throws {
+        var manifest = try files(index, into: sink)
+        manifest.build = build
+        try sink.put(OutputFile(path: "search/manifest.js", data: script("m", 0, manifest)))
+    }
+
+    /// Writes every shard but the manifest, which is returned (its `build` left empty).
+    static func files(_ index: Indexer.Index, into sink: OutputSink) throws -> Manifest {
         func put<T: JSONWritable>(_ kind: String, _ n: Int, _ value: T) throws {
             try sink.put(OutputFile(path: "search/" + fileName(kind, n), data: script(kind, n, value)))
         }
@@ -739,12 +753,11 @@ enum SearchShards {
                 glossary.append(GlossaryEntry(doc: i, title: doc.title, url: doc.url))
             }
         }
-        let manifest = Manifest(version: index.version, fields: index.fields, weights: index.weights, synonyms: index.synonyms,
+        return Manifest(version: index.version, fields: index.fields, weights: index.weights, synonyms: index.synonyms,
                                 facets: index.facets, grades: index.grades, docs: index.docs.count, docsPerShard: perShard,
                                 shards: Counts(p: p, t: t, k: k, d: d), status: status, long: long,
                                 keyChars: String(String.UnicodeScalarView(keyChars.sorted { $0.value < $1.value })),
-                                glossary: glossary, build: build)
-        try put("m", 0, manifest)
+                                glossary: glossary, build: "")
     }
 
     /// A postings shard: token → packed postings.

@@ -86,6 +86,13 @@ public enum SearchText {
         var code: UInt64
         var word: String
 
+        // The word only matters when there is no code (most tokens are CJK).
+        static func == (a: TokenKey, b: TokenKey) -> Bool { a.code == b.code && (a.code != 0 || a.word == b.word) }
+        func hash(into h: inout Hasher) {
+            h.combine(code)
+            if code == 0 { h.combine(word) }
+        }
+
         var string: String {
             guard code != 0 else { return word }
             var t = String.UnicodeScalarView()
