@@ -14,6 +14,11 @@ struct FrontMatterFile {
     static func split(_ text: String, path: String, diagnostics: inout Diagnostics) -> FrontMatterFile? {
         var text = Substring(text)
         if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
+        return quickSplit(text) ?? generalSplit(text, path: path, diagnostics: &diagnostics)
+    }
+
+    /// Any file: every line ending, every problem reported.
+    static func generalSplit(_ text: Substring, path: String, diagnostics: inout Diagnostics) -> FrontMatterFile? {
         let lines = Self.lines(text)
         if text.allSatisfy({ $0.isWhitespace }) {
             diagnostics.error("missing-front-matter", "ファイルが空です。先頭に front matter（--- で囲んだ YAML）を書いてください。",
@@ -33,6 +38,32 @@ struct FrontMatterFile {
         let yaml = lines[1..<close].joined(separator: "\n")
         let body = lines[(close + 1)...].joined(separator: "\n")
         return FrontMatterFile(yaml: yaml, yamlLineOffset: 1, body: body, bodyLineOffset: close + 1)
+    }
+
+    /// The usual file (`\n` line breaks only, front matter present and closed) without splitting
+    /// the body into lines and joining it again: the same result as the general path below,
+    /// which handles everything else (and reports the problems).
+    static func quickSplit(_ text: Substring) -> FrontMatterFile? {
+        let utf8 = text.utf8
+        guard !utf8.contains(13) else { return nil }
+        var lineStart = text.startIndex
+        var lineNumber = 0
+        var yamlStart = text.startIndex
+        while true {
+            let end = utf8[lineStart...].firstIndex(of: 10) ?? text.endIndex
+            let line = text[lineStart..<end].trimmingTrailingSpaces
+            if lineNumber == 0 {
+                guard line == "---" else { return nil }
+            } else if line == "---" || line == "..." {
+                let yaml = lineNumber == 1 ? "" : String(text[yamlStart..<text.index(before: lineStart)])
+                let body = end == text.endIndex ? "" : String(text[text.index(after: end)...])
+                return FrontMatterFile(yaml: yaml, yamlLineOffset: 1, body: body, bodyLineOffset: lineNumber + 1)
+            }
+            guard end < text.endIndex else { return nil }
+            lineStart = text.index(after: end)
+            lineNumber += 1
+            if lineNumber == 1 { yamlStart = lineStart }
+        }
     }
 
     /// The lines of a text without their line breaks (`\n`, `\r\n`, `\r`). Works on Unicode

@@ -67,7 +67,9 @@ struct YAMLReader {
         do {
             // `.basic`: every scalar stays a string (the readers convert what they need), so Yams
             // does not run its tag-resolving regular expressions on every scalar and mapping key.
-            if let node = try Yams.compose(yaml: text, .basic) { return node }
+            // The encoding is named because Yams's default reads the whole process environment
+            // on every parse.
+            if let node = try Yams.compose(yaml: text, .basic, .default, .utf8) { return node }
             diagnostics.error("empty-yaml", "\(what)が空です。", at: SourceLocation(path: path, line: lineOffset + 1, column: 1))
         } catch let error as YamlError {
             var (line, column, problem) = Self.describe(error, lineOffset: lineOffset)

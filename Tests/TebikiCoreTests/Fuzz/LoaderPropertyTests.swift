@@ -106,6 +106,23 @@ import Testing
         }
     }
 
+    /// The quick path (LF-only files) gives exactly what the general path gives.
+    @Test func frontMatterQuickPathAgrees() async {
+        await Self.run("front-matter quick path") {
+            await propertyCheck(count: Self.count, input: Self.text) { text in
+                var t = Substring(text)
+                if t.hasPrefix("\u{FEFF}") { t = t.dropFirst() }
+                guard let quick = FrontMatterFile.quickSplit(t) else { return }
+                var d = Diagnostics()
+                let general = FrontMatterFile.generalSplit(t, path: "p.md", diagnostics: &d)
+                #expect(d.items.isEmpty)
+                #expect(general?.yaml == quick.yaml, "\(text.debugDescription)")
+                #expect(general?.body == quick.body, "\(text.debugDescription)")
+                #expect(general?.bodyLineOffset == quick.bodyLineOffset, "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func frontMatterRoundTrip() async {
         let part = Self.pick(Self.frontMatterTokens.filter { !$0.contains("-") && !$0.contains(".") && $0 != "\u{FEFF}" })
             .array(of: 0...30).map { $0.joined() }
