@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Test only: the reference for the theme's template renderer (Tests/TebikiCoreTests/Rendering).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Test only: property-based tests of the loaders (Tests/TebikiCoreTests/Fuzz, `make fuzz`).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -28,7 +29,6 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")]
@@ -43,7 +43,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TebikiCoreTests",
-            dependencies: ["TebikiCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "TebikiCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                // The reference the template renderer is tested against (Tests/TebikiCoreTests/Rendering).
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")]
         ),
     ],

@@ -1,8 +1,6 @@
-import Mustache
-
 /// Markdown that is rendered only when a template actually outputs it. A page whose
 /// fingerprint is unchanged is never rendered, so its Markdown is never parsed.
-final class DeferredMarkdown: MustacheCustomRenderable, @unchecked Sendable {
+final class DeferredMarkdown: @unchecked Sendable {
     let text: String
     /// Resolved URL of every content link in `text`, part of the fingerprint: a page must be
     /// rendered again when a page it links to moves.
@@ -23,51 +21,57 @@ final class DeferredMarkdown: MustacheCustomRenderable, @unchecked Sendable {
         return r
     }
 
+    /// The HTML, what `{{{body}}}` outputs.
     var renderText: String { rendered.html }
-    var isNull: Bool { false }
 }
 
-/// A stable fingerprint of a page's inputs: the template context serialised canonically
-/// (sorted keys) and hashed. FNV-1a is used because it must be stable across runs (Swift's
-/// `Hasher` is seeded per process) and needs no dependency; it is a cache key, not a security
-/// boundary — a collision would only keep a stale page, and the theme and tool version are part
-/// of every key.
+/// A stable fingerprint of a page's inputs: the template context serialised canonically and
+/// hashed (objects in their fixed key order: sorted when converted from a dictionary, as written
+/// for literals). FNV-1a is used because it must be stable across runs (Swift's `Hasher` is
+/// seeded per process) and needs no dependency; it is a cache key, not a security boundary — a
+/// collision would only keep a stale page, and the theme and tool version are part of every key.
 enum Fingerprint {
     struct FNV {
         var a: UInt64 = 0xcbf29ce484222325
         var b: UInt64 = 0x84222325cbf29ce4
         mutating func add(_ s: String) {
-            for byte in s.utf8 {
+            var s = s
+            s.withUTF8 { add($0) }
+            a = (a ^ 0xff) &* 0x100000001b3
+        }
+        private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var a = self.a, b = self.b
+            for byte in bytes {
                 a = (a ^ UInt64(byte)) &* 0x100000001b3
                 b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
             }
+            self.a = a
+            self.b = b
+        }
+        mutating func add(_ i: Int) {
+            withUnsafeBytes(of: UInt64(bitPattern: Int64(i)).littleEndian) { add($0.bindMemory(to: UInt8.self)) }
             a = (a ^ 0xff) &* 0x100000001b3
         }
         var hex: String { String(a, radix: 16) + String(b, radix: 16) }
     }
 
-    static func of(_ value: Any, into h: inout FNV) {
-        // Strings are most of the leaves and a failed cast to a dictionary or array is
-        // costly, so they are tried first (no value matches two cases: the order does not
-        // change the hash).
-        if let s = value as? String { h.add("s:"); h.add(s); return }
+    static func of(_ value: TemplateValue, into h: inout FNV) {
         switch value {
-        case let d as [String: Any]:
+        case .string(let s): h.add("s:"); h.add(s)
+        case .object(let o):
             h.add("{")
-            for key in d.keys.sorted() { h.add(key); of(d[key]!, into: &h) }
+            for (key, value) in zip(o.keys, o.values) { h.add(key); of(value, into: &h) }
             h.add("}")
-        case let a as [Any]:
+        case .list(let items):
             h.add("[")
-            for v in a { of(v, into: &h) }
+            for v in items { of(v, into: &h) }
             h.add("]")
-        case let m as DeferredMarkdown:
+        case .markdown(let m):
             h.add("md:"); h.add(m.text)
             for t in m.linkTargets { h.add(t) }
-        case let s as String: h.add("s:"); h.add(s)
-        case let b as Bool: h.add(b ? "T" : "F")
-        case let i as Int: h.add("i:\(i)")
-        case let o as Optional<Any>:
-            if let v = o { of(v, into: &h) } else { h.add("nil") }
+        case .bool(let b): h.add(b ? "T" : "F")
+        case .int(let i): h.add("i:"); h.add(i)
+        case .null: h.add("nil")
         }
     }
 }

@@ -99,10 +99,11 @@ struct PageRenderer {
     ]
 
     /// The page's template context and a fingerprint of everything that goes into it.
-    func prepare(_ job: Job) -> (context: [String: Any], fingerprint: String) {
+    func prepare(_ job: Job) -> (context: TemplateValue, fingerprint: String) {
         let root = LinkResolver.root(for: job.path)
-        var context = job.context(root)
-        context["root"] = root
+        var dictionary = job.context(root)
+        dictionary["root"] = root
+        let context = TemplateValue(dictionary)
         var h = Fingerprint.FNV()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
@@ -114,29 +115,34 @@ struct PageRenderer {
     }
 
     /// Renders a prepared page; also returns the plain text of its Markdown body, for the index.
-    func render(_ job: Job, context: [String: Any]) -> (file: OutputFile, plainText: String?) {
+    func render(_ job: Job, context: TemplateValue) -> (file: OutputFile, plainText: String?) {
+        let content = String(decoding: theme.render(job.template, context), as: UTF8.self)
+        let file = OutputFile(path: job.path, data: Data(theme.render("layout", layoutContext(job, content: content))))
+        guard case .markdown(let body)? = context["body"] else { return (file, nil) }
+        return (file, body.rendered.plainText)
+    }
+
+    /// The context of `layout.mustache`, around the page's rendered `content`.
+    func layoutContext(_ job: Job, content: String) -> TemplateValue {
         let root = LinkResolver.root(for: job.path)
-        let content = theme.render(job.template, context)
-        var crumbs: [[String: Any]] = [["label": "ホーム", "url": root + "index.html"]]
-        crumbs += job.breadcrumbs.map { label, url in url.map { ["label": label, "url": root + $0] } ?? ["label": label] }
-        var layout: [String: Any] = [
-            "lang": model.config.language,
-            "siteTitle": model.config.title,
-            "siteDescription": model.config.description,
-            "pageTitle": job.title,
-            "isHome": job.path == "index.html",
-            "root": root,
-            "content": content,
-            "bodyClass": job.bodyClass,
-            "nav": Self.navItems.map { ["label": $0.label, "url": root + $0.url, "current": $0.key == job.nav] },
-            "breadcrumbs": job.breadcrumbs.isEmpty ? [] : crumbs,
-            "scripts": (job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"]).uniqued().map { ["src": root + $0] },
+        var crumbs: [TemplateValue] = [["label": "ホーム", "url": .string(root + "index.html")]]
+        crumbs += job.breadcrumbs.map { label, url in url.map { ["label": .string(label), "url": .string(root + $0)] } ?? ["label": .string(label)] }
+        var layout: TemplateValue = [
+            "lang": .string(model.config.language),
+            "siteTitle": .string(model.config.title),
+            "siteDescription": .string(model.config.description),
+            "pageTitle": .string(job.title),
+            "isHome": .bool(job.path == "index.html"),
+            "root": .string(root),
+            "content": .string(content),
+            "bodyClass": .string(job.bodyClass),
+            "nav": .list(Self.navItems.map { ["label": .string($0.label), "url": .string(root + $0.url), "current": .bool($0.key == job.nav)] }),
+            "breadcrumbs": .list(job.breadcrumbs.isEmpty ? [] : crumbs),
+            "scripts": .list((job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"]).uniqued().map { ["src": .string(root + $0)] }),
             "generator": "Tebiki",
         ]
-        // Never put an Optional into a context: Mustache renders `nil` as the text "nil".
-        if let redirect = job.redirect { layout["redirect"] = root + redirect }
-        let file = OutputFile(path: job.path, data: Data(theme.render("layout", layout).utf8))
-        return (file, (context["body"] as? DeferredMarkdown)?.rendered.plainText)
+        if let redirect = job.redirect { layout["redirect"] = .string(root + redirect) }
+        return layout
     }
 
     // MARK: - Shared pieces

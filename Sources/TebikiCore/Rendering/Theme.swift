@@ -1,9 +1,9 @@
 import Foundation
-import Mustache
 
 /// Templates and assets from `theme/`, so the look can change without touching Swift.
 struct Theme: Sendable {
-    var library: MustacheLibrary
+    /// The compiled templates (theme/templates/*.mustache, named by their path without the suffix).
+    var library: TemplateLibrary
     /// Asset files: path under `assets/` in the output → bytes.
     var assets: [(path: String, data: Data)]
     /// Changes when any template or the tool version changes; part of every page's cache key.
@@ -14,19 +14,23 @@ struct Theme: Sendable {
                                     "scenario", "scenarios-index", "sources", "search", "lookup", "changes-index", "edition"]
 
     static func load(folder: String, source: SiteSource, diagnostics: inout Diagnostics) -> Theme? {
-        var library = MustacheLibrary()
         let templateFolder = folder + "/templates"
-        var found = Set<String>()
+        var pathOf: [String: String] = [:]
+        var sources: [(name: String, text: String)] = []
         for path in source.paths(under: templateFolder, suffix: ".mustache") {
             let name = String(path.dropFirst(templateFolder.count + 1).dropLast(".mustache".count))
-            do {
-                try library.register(source.text(path) ?? "", named: name)
-                found.insert(name)
-            } catch let error as MustacheTemplate.ParserError {
-                diagnostics.error("template-syntax", "テンプレートの書き方に誤りがあります: \(error.error)",
-                                  at: SourceLocation(path: path, line: error.context.lineNumber, column: error.context.columnNumber))
-            } catch {
-                diagnostics.error("template-syntax", "テンプレートを読み込めません: \(error)", at: SourceLocation(path: path))
+            pathOf[name] = path
+            sources.append((name, source.text(path) ?? ""))
+        }
+        let (library, errors) = TemplateLibrary.compile(sources)
+        var found = Set(pathOf.keys)
+        for (name, error) in errors {
+            let at = SourceLocation(path: pathOf[name]!, line: error.line, column: error.column)
+            if case .missingPartial = error.kind {
+                diagnostics.error("missing-template", error.message, at: at)
+            } else {
+                found.remove(name)
+                diagnostics.error("template-syntax", "テンプレートの書き方に誤りがあります: \(error.message)", at: at)
             }
         }
         for name in requiredTemplates where !found.contains(name) && !diagnostics.items.contains(where: { $0.path.hasSuffix("/\(name).mustache") }) {
@@ -40,7 +44,8 @@ struct Theme: Sendable {
         return Theme(library: library, assets: assets, fingerprint: h.hex)
     }
 
-    func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    /// The page (or partial) `template` rendered with `context`; empty if there is no such template.
+    func render(_ template: String, _ context: TemplateValue) -> [UInt8] {
+        library.render(template, context) ?? []
     }
 }
