@@ -288,19 +288,27 @@ public enum Markdown {
     /// cmark-gfm renders headings as bare `<hN>` tags, and in safe mode raw HTML is omitted,
     /// so every `<hN>` in its output is a heading from the AST, in document order.
     static func addAnchors(_ html: String, headings: [Heading]) -> String {
-        var out = ""
-        out.reserveCapacity(html.utf8.count + headings.count * 80)
-        var rest = Substring(html)
+        guard !headings.isEmpty else { return html }
+        // Searched as UTF-8 bytes: Foundation's range(of:) was a large share of rendering
+        // Japanese pages.
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + headings.count * 120)
+        var i = 0
         for h in headings {
-            let open = "<h\(h.level)>"
-            guard let r = rest.range(of: open) else { break }
-            out += rest[..<r.lowerBound]
+            let digit = UInt8(ascii: "0") + UInt8(clamping: h.level)
+            var j = i
+            while j + 3 < bytes.count, !(bytes[j] == UInt8(ascii: "<") && bytes[j + 1] == UInt8(ascii: "h") && bytes[j + 2] == digit && bytes[j + 3] == UInt8(ascii: ">")) {
+                j += 1
+            }
+            guard j + 3 < bytes.count else { break }
+            out.append(contentsOf: bytes[i..<j])
             let id = escapeAttribute(h.anchor)
-            out += "<h\(h.level) id=\"\(id)\"><a class=\"heading-anchor\" href=\"#\(id)\" aria-label=\"この見出しへのリンク\">#</a>"
-            rest = rest[r.upperBound...]
+            out.append(contentsOf: "<h\(h.level) id=\"\(id)\"><a class=\"heading-anchor\" href=\"#\(id)\" aria-label=\"この見出しへのリンク\">#</a>".utf8)
+            i = j + 4
         }
-        out += rest
-        return out
+        out.append(contentsOf: bytes[i...])
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
