@@ -16,7 +16,16 @@ public enum TextDiff {
     /// Segments of the old text (same/removed) and of the new text (same/inserted).
     public static func compare(_ old: String, _ new: String) -> (before: [Segment], after: [Segment]) {
         let a = Array(old), b = Array(new)
-        let diff = b.difference(from: a)
+        // Compared as small integers (one per distinct character): Myers compares elements
+        // many times, and comparing Characters (grapheme clusters) is slow.
+        var ids: [Character: Int] = [:]
+        func id(_ c: Character) -> Int {
+            if let n = ids[c] { return n }
+            ids[c] = ids.count
+            return ids.count - 1
+        }
+        let ia = a.map(id), ib = b.map(id)
+        let diff = ib.difference(from: ia)
         var removed = Set<Int>(), inserted = Set<Int>()
         for change in diff {
             switch change {
