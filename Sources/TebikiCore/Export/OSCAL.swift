@@ -219,14 +219,7 @@ public enum OSCALExport {
         }
         links.append(Link(href: "../../\(SiteModel.url(of: r))", rel: "alternate", text: r.title))
         var parts = [Part(id: "\(r.id)_smt", name: "statement", prose: r.summary)]
-        // Trimmed on Unicode scalars: Foundation's trimmingCharacters bridges the whole body
-        // through NSString, a large share of the catalog's time on a big site.
-        // (White_Space is the set Foundation's whitespacesAndNewlines names.)
-        let scalars = r.body.unicodeScalars
-        var start = scalars.startIndex, end = scalars.endIndex
-        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
-        let body = String(scalars[start..<end])
+        let body = r.body.trimmingWhitespace
         if !body.isEmpty { parts.append(Part(id: "\(r.id)_gdn", name: "guidance", prose: body)) }
         return Control(id: r.id, title: r.title, props: nonEmpty(props), links: links, parts: parts)
     }

@@ -104,7 +104,7 @@ public enum Markdown {
                 result.headings = headings
             }
             result.html = html
-            result.plainText = plain.trimmingCharacters(in: .whitespacesAndNewlines)
+            result.plainText = plain.trimmingWhitespace
         }
         return result
     }
