@@ -1,3 +1,5 @@
+import Foundation
+
 /// A content file split into its YAML front matter and Markdown body, with the line offsets
 /// needed to report positions in the original file.
 struct FrontMatterFile {
@@ -45,7 +47,8 @@ struct FrontMatterFile {
     /// which handles everything else (and reports the problems).
     static func quickSplit(_ text: Substring) -> FrontMatterFile? {
         let utf8 = text.utf8
-        guard !utf8.contains(13) else { return nil }
+        let hasCR = utf8.withContiguousStorageIfAvailable { $0.isEmpty ? false : memchr($0.baseAddress!, 13, $0.count) != nil } ?? utf8.contains(13)
+        guard !hasCR else { return nil }
         var lineStart = text.startIndex
         var lineNumber = 0
         var yamlStart = text.startIndex
