@@ -444,7 +444,7 @@ enum SearchShards {
     static let postingsShardBytes = 64 * 1024
     static let tokenListShardBytes = 16 * 1024
     static let keyShardBytes = 16 * 1024
-    static let docShardBytes = 4 * 1024
+    static let docShardBytes = 16 * 1024
 
     struct Counts: Encodable, Equatable, JSONWritable {
         var p, t, k, d: Int
