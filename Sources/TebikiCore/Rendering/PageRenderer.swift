@@ -27,7 +27,7 @@ struct PageRenderer {
         var title: String
         var nav: String
         var breadcrumbs: [(String, String?)]
-        var context: @Sendable (String) -> [String: Any]   // root → context
+        var context: @Sendable (String) -> TemplateValue   // root → context
         var scripts: [String] = []
         var bodyClass: String = ""
         /// Site-relative page the browser moves to after showing this one (retired IDs).
@@ -85,9 +85,9 @@ struct PageRenderer {
                             context: { root in self.editionContext(edition, root) }))
         }
         jobs.append(Job(path: "search.html", template: "search", title: "検索", nav: "search", breadcrumbs: [("検索", nil)],
-                        context: { _ in [:] }, scripts: ["assets/js/search-core.js", "assets/js/search-page.js"]))
+                        context: { _ in [:] as TemplateValue }, scripts: ["assets/js/search-core.js", "assets/js/search-page.js"]))
         jobs.append(Job(path: "lookup.html", template: "lookup", title: "場面から調べる", nav: "lookup", breadcrumbs: [("場面から調べる", nil)],
-                        context: { _ in [:] }, scripts: ["data/lookup.js", "assets/js/search-core.js", "assets/js/lookup-page.js"], bodyClass: "lookup-page"))
+                        context: { _ in [:] as TemplateValue }, scripts: ["data/lookup.js", "assets/js/search-core.js", "assets/js/lookup-page.js"], bodyClass: "lookup-page"))
         return jobs
     }
 
@@ -101,9 +101,8 @@ struct PageRenderer {
     /// The page's template context and a fingerprint of everything that goes into it.
     func prepare(_ job: Job) -> (context: TemplateValue, fingerprint: String) {
         let root = LinkResolver.root(for: job.path)
-        var dictionary = job.context(root)
-        dictionary["root"] = root
-        let context = TemplateValue(dictionary)
+        var context = job.context(root)
+        context["root"] = .string(root)
         var h = Fingerprint.FNV()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
@@ -184,158 +183,181 @@ struct PageRenderer {
         }
     }
 
-    func facetGroups(_ page: ContentPage, root: String) -> [[String: Any]] {
-        model.config.facets.compactMap { facet -> [String: Any]? in
+    func facetGroups(_ page: ContentPage, root: String) -> [TemplateValue] {
+        model.config.facets.compactMap { facet -> TemplateValue? in
             let assigned = SiteModel.values(of: page, facet: facet.key)
             guard !assigned.isEmpty else { return nil }
             let ordered = facet.values.filter { v in assigned.contains { $0.value == v.key } }
             return [
-                "key": facet.key, "label": facet.label, "graded": facet.kind == .graded,
-                "values": ordered.map { v -> [String: Any] in
+                "key": .string(facet.key), "label": .string(facet.label), "graded": .bool(facet.kind == .graded),
+                "values": .list(ordered.map { v -> TemplateValue in
                     let gradeKey = assigned.first { $0.value == v.key }?.grade
                     let grade = gradeKey.flatMap { model.config.grade($0) }
-                    return ["label": v.label, "url": root + Self.facetURL(facet.key, v.key),
-                            "symbol": grade?.symbol ?? "", "gradeLabel": grade?.label ?? "", "gradeKey": gradeKey ?? ""]
-                },
+                    return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)),
+                            "symbol": .string(grade?.symbol ?? ""), "gradeLabel": .string(grade?.label ?? ""), "gradeKey": .string(gradeKey ?? "")]
+                }),
             ]
         }
     }
 
-    func sourceItems(_ page: ContentPage, root: String) -> [[String: Any]] {
+    func sourceItems(_ page: ContentPage, root: String) -> [TemplateValue] {
         page.sources.map { s in
             let doc = model.sourceByKey[s.doc]
-            return ["key": s.doc, "title": doc?.title ?? s.doc, "publisher": doc?.publisher ?? "", "edition": doc?.edition ?? "",
-                    "section": s.section, "url": root + "sources.html#src-\(s.doc)"]
+            return ["key": .string(s.doc), "title": .string(doc?.title ?? s.doc), "publisher": .string(doc?.publisher ?? ""),
+                    "edition": .string(doc?.edition ?? ""), "section": .string(s.section), "url": .string(root + "sources.html#src-\(s.doc)")]
         }
     }
 
-    func item(_ page: ContentPage, root: String) -> [String: Any] {
-        var d: [String: Any] = ["id": page.id, "title": page.title, "summary": page.summary, "url": root + SiteModel.url(of: page),
-                                "kindLabel": page.kind.label, "retired": page.status != .active]
-        d["phases"] = SiteModel.values(of: page, facet: "phase").compactMap { model.config.facet("phase")?.value($0.value)?.label }.joined(separator: "・")
-        d["sections"] = page.sources.map { "\(model.sourceByKey[$0.doc]?.title ?? $0.doc) \($0.section)" }.first ?? ""
-        return d
+    /// The fields every list of pages shows; page contexts add their own to it.
+    /// The pages (only the active ones if `activeOnly`) with one of the values
+    /// `SiteModel.values(of:facet:)` lists passing `test` (value key, grade key). The facet pages
+    /// ask this of every requirement: it reads the fields it needs in place, as copying a
+    /// ContentPage (what `filter` does with each element) retains every one of its fields.
+    static func tagged(_ pages: [ContentPage], activeOnly: Bool = false, facet: String,
+                       where test: (_ value: String, _ grade: String?) -> Bool) -> [ContentPage] {
+        var result: [ContentPage] = []
+        for i in pages.indices where !activeOnly || pages[i].status == .active {
+            let facets = pages[i].facets
+            guard let f = facets.indices.first(where: { facets[$0].facet == facet }) else { continue }
+            let values = facets[f].values
+            if values.indices.contains(where: { test(values[$0].value, values[$0].grade) }) { result.append(pages[i]) }
+        }
+        return result
+    }
+
+    func item(_ page: ContentPage, root: String) -> TemplateValue {
+        let phases = SiteModel.values(of: page, facet: "phase").compactMap { model.config.facet("phase")?.value($0.value)?.label }.joined(separator: "・")
+        return ["id": .string(page.id), "title": .string(page.title), "summary": .string(page.summary), "url": .string(root + SiteModel.url(of: page)),
+                "kindLabel": .string(page.kind.label), "retired": .bool(page.status != .active), "phases": .string(phases),
+                "sections": .string(page.sources.first.map { "\(model.sourceByKey[$0.doc]?.title ?? $0.doc) \($0.section)" } ?? "")]
+    }
+
+    func items(_ pages: [ContentPage], root: String) -> TemplateValue {
+        .list(pages.map { item($0, root: root) })
     }
 
     // MARK: - Page contexts
 
-    func homeContext(_ root: String) -> [String: Any] {
-        let active = model.requirements.filter { $0.status == .active }
-        let browse = model.config.facets.filter { ["phase", "form"].contains($0.key) }.map { facet -> [String: Any] in
-            ["label": facet.label, "values": facet.values.map { v -> [String: Any] in
-                let n = active.filter { r in SiteModel.values(of: r, facet: facet.key).contains { $0.value == v.key && $0.grade != "na" } }.count
-                return ["label": v.label, "url": root + Self.facetURL(facet.key, v.key), "count": n]
-            }]
+    func homeContext(_ root: String) -> TemplateValue {
+        let browse = model.config.facets.filter { ["phase", "form"].contains($0.key) }.map { facet -> TemplateValue in
+            ["label": .string(facet.label), "values": .list(facet.values.map { v -> TemplateValue in
+                let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && $1 != "na" }.count
+                return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "count": .int(n)]
+            })]
         }
         return [
-            "description": model.config.description,
-            "counts": ["requirements": active.count, "glossary": model.glossary.count, "checklists": model.checklists.count,
-                       "scenarios": model.scenarios.count, "sources": model.sources.count],
-            "browse": browse,
-            "scenarios": model.scenarios.map { item($0, root: root) },
-            "checklists": model.checklists.map { item($0, root: root) },
+            "description": .string(model.config.description),
+            "counts": ["requirements": .int(model.requirements.count { $0.status == .active }), "glossary": .int(model.glossary.count), "checklists": .int(model.checklists.count),
+                       "scenarios": .int(model.scenarios.count), "sources": .int(model.sources.count)],
+            "browse": .list(browse),
+            "scenarios": items(model.scenarios, root: root),
+            "checklists": items(model.checklists, root: root),
         ]
     }
 
-    func rulesIndexContext(_ root: String) -> [String: Any] {
-        let groups = model.sources.compactMap { doc -> [String: Any]? in
+    func rulesIndexContext(_ root: String) -> TemplateValue {
+        let groups = model.sources.compactMap { doc -> TemplateValue? in
             let rules = model.requirements.filter { $0.sources.first?.doc == doc.key }
             guard !rules.isEmpty else { return nil }
-            return ["title": doc.title, "edition": doc.edition, "key": doc.key, "count": rules.count, "items": rules.map { item($0, root: root) }]
+            return ["title": .string(doc.title), "edition": .string(doc.edition), "key": .string(doc.key), "count": .int(rules.count),
+                    "items": items(rules, root: root)]
         }
-        return ["groups": groups, "count": model.requirements.count]
+        return ["groups": .list(groups), "count": .int(model.requirements.count)]
     }
 
-    func requirementContext(_ r: ContentPage, _ root: String) -> [String: Any] {
+    func requirementContext(_ r: ContentPage, _ root: String) -> TemplateValue {
         var c = item(r, root: root)
-        c["body"] = markdown(r, root: root)
-        c["sources"] = sourceItems(r, root: root)
-        c["facets"] = facetGroups(r, root: root)
+        c["body"] = .markdown(markdown(r, root: root))
+        c["sources"] = .list(sourceItems(r, root: root))
+        c["facets"] = .list(facetGroups(r, root: root))
         let relatedIDs = (r.related.map(\.value) + (model.relatedBack[r.id] ?? [])).uniqued().filter { $0 != r.id }
-        c["related"] = relatedIDs.compactMap { model.byID[$0] }.map { item($0, root: root) }
-        c["checks"] = (model.checksByRequirement[r.id] ?? []).map { pair -> [String: Any] in
-            ["text": pair.item.text, "checklistTitle": pair.checklist.title, "url": root + SiteModel.url(of: pair.checklist)]
-        }
-        c["history"] = r.history.map { historyContext($0, root: root) }
-        c["status"] = r.status.rawValue
-        c["isRetired"] = r.status == .retired
-        c["isRenamed"] = r.status == .renamed
+        c["related"] = items(relatedIDs.compactMap { model.byID[$0] }, root: root)
+        c["checks"] = .list((model.checksByRequirement[r.id] ?? []).map { pair -> TemplateValue in
+            ["text": .string(pair.item.text), "checklistTitle": .string(pair.checklist.title), "url": .string(root + SiteModel.url(of: pair.checklist))]
+        })
+        c["history"] = .list(r.history.map { historyContext($0, root: root) })
+        c["status"] = .string(r.status.rawValue)
+        c["isRetired"] = .bool(r.status == .retired)
+        c["isRenamed"] = .bool(r.status == .renamed)
         if let s = r.successor, let target = model.byID[s.value] {
             c["successor"] = item(target, root: root)
         }
         return c
     }
 
-    func historyContext(_ h: HistoryEntry, root: String) -> [String: Any] {
+    func historyContext(_ h: HistoryEntry, root: String) -> TemplateValue {
         let doc = model.sourceByKey[h.edition]
-        var c: [String: Any] = ["edition": doc?.edition ?? h.edition, "editionTitle": doc?.title ?? "", "editionUrl": root + "changes/\(h.edition).html",
-                                "change": h.change.label, "changeKey": h.change.rawValue, "note": h.note]
+        var c: TemplateValue = ["edition": .string(doc?.edition ?? h.edition), "editionTitle": .string(doc?.title ?? ""),
+                                "editionUrl": .string(root + "changes/\(h.edition).html"), "change": .string(h.change.label),
+                                "changeKey": .string(h.change.rawValue), "note": .string(h.note)]
         if let before = h.before, let after = h.after {
             let diff = TextDiff.compare(before, after)
-            func segs(_ s: [TextDiff.Segment]) -> [[String: Any]] {
-                s.map { ["text": $0.text, "removed": $0.kind == .removed, "inserted": $0.kind == .inserted] }
+            func segs(_ s: [TextDiff.Segment]) -> TemplateValue {
+                .list(s.map { ["text": .string($0.text), "removed": .bool($0.kind == .removed), "inserted": .bool($0.kind == .inserted)] })
             }
             c["diff"] = ["before": segs(diff.before), "after": segs(diff.after)]
         } else {
-            if let before = h.before { c["beforeHTML"] = renderMarkdown(before, root: root) }
-            if let after = h.after { c["afterHTML"] = renderMarkdown(after, root: root) }
+            if let before = h.before { c["beforeHTML"] = .markdown(renderMarkdown(before, root: root)) }
+            if let after = h.after { c["afterHTML"] = .markdown(renderMarkdown(after, root: root)) }
         }
         return c
     }
 
-    func facetsIndexContext(_ root: String) -> [String: Any] {
-        ["facets": model.config.facets.map { facet -> [String: Any] in
-            ["key": facet.key, "label": facet.label, "graded": facet.kind == .graded,
-             "values": facet.values.map { v -> [String: Any] in
-                 let n = model.requirements.filter { r in r.status == .active && SiteModel.values(of: r, facet: facet.key).contains { $0.value == v.key && $0.grade != "na" } }.count
-                 return ["label": v.label, "url": root + Self.facetURL(facet.key, v.key), "count": n]
-             }]
-        }]
+    func facetsIndexContext(_ root: String) -> TemplateValue {
+        ["facets": .list(model.config.facets.map { facet -> TemplateValue in
+            ["key": .string(facet.key), "label": .string(facet.label), "graded": .bool(facet.kind == .graded),
+             "values": .list(facet.values.map { v -> TemplateValue in
+                 let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && $1 != "na" }.count
+                 return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "count": .int(n)]
+             })]
+        })]
     }
 
-    func facetValueContext(_ facet: Facet, _ value: FacetValue, _ root: String) -> [String: Any] {
-        let tagged = model.requirements.filter { r in r.status == .active && SiteModel.values(of: r, facet: facet.key).contains { $0.value == value.key } }
-        var c: [String: Any] = ["facetLabel": facet.label, "valueLabel": value.label, "graded": facet.kind == .graded]
+    func facetValueContext(_ facet: Facet, _ value: FacetValue, _ root: String) -> TemplateValue {
+        let tagged = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { v, _ in v == value.key }
+        var c: TemplateValue = ["facetLabel": .string(facet.label), "valueLabel": .string(value.label), "graded": .bool(facet.kind == .graded)]
         if facet.kind == .graded {
-            c["gradeGroups"] = model.config.grades.compactMap { g -> [String: Any]? in
-                let rs = tagged.filter { r in SiteModel.values(of: r, facet: facet.key).contains { $0.value == value.key && $0.grade == g.key } }
+            c["gradeGroups"] = .list(model.config.grades.compactMap { g -> TemplateValue? in
+                let rs = Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 == g.key }
                 guard !rs.isEmpty else { return nil }
-                return ["symbol": g.symbol, "label": g.label, "key": g.key, "count": rs.count, "items": rs.map { item($0, root: root) }]
-            }
-            c["count"] = tagged.filter { r in SiteModel.values(of: r, facet: facet.key).contains { $0.value == value.key && $0.grade != "na" } }.count
+                return ["symbol": .string(g.symbol), "label": .string(g.label), "key": .string(g.key), "count": .int(rs.count), "items": items(rs, root: root)]
+            })
+            c["count"] = .int(Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 != "na" }.count)
         } else {
-            c["items"] = tagged.map { item($0, root: root) }
-            c["count"] = tagged.count
+            c["items"] = items(tagged, root: root)
+            c["count"] = .int(tagged.count)
         }
-        c["siblings"] = facet.values.map { v in ["label": v.label, "url": root + Self.facetURL(facet.key, v.key), "current": v.key == value.key] }
+        c["siblings"] = .list(facet.values.map { v in
+            ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "current": .bool(v.key == value.key)]
+        })
         return c
     }
 
-    func glossaryIndexContext(_ root: String) -> [String: Any] {
-        ["terms": model.glossary.map { t -> [String: Any] in
+    func glossaryIndexContext(_ root: String) -> TemplateValue {
+        ["terms": .list(model.glossary.map { t -> TemplateValue in
             var d = item(t, root: root)
-            d["reading"] = t.reading ?? ""
-            d["synonyms"] = t.synonyms.joined(separator: "、")
+            d["reading"] = .string(t.reading ?? "")
+            d["synonyms"] = .string(t.synonyms.joined(separator: "、"))
             return d
-        }]
+        })]
     }
 
-    func termContext(_ t: ContentPage, _ root: String) -> [String: Any] {
+    func termContext(_ t: ContentPage, _ root: String) -> TemplateValue {
         var c = item(t, root: root)
-        c["reading"] = t.reading ?? ""
-        c["synonyms"] = t.synonyms.map { ["text": $0, "url": root + "search.html?q=" + Self.queryValue($0)] }
-        c["body"] = markdown(t, root: root)
-        c["sources"] = sourceItems(t, root: root)
-        c["related"] = t.related.compactMap { model.byID[$0.value] }.map { item($0, root: root) }
+        c["reading"] = .string(t.reading ?? "")
+        c["synonyms"] = .list(t.synonyms.map { ["text": .string($0), "url": .string(root + "search.html?q=" + Self.queryValue($0))] })
+        c["body"] = .markdown(markdown(t, root: root))
+        c["sources"] = .list(sourceItems(t, root: root))
+        c["related"] = items(t.related.compactMap { model.byID[$0.value] }, root: root)
         return c
     }
 
-    func listContext(_ pages: [ContentPage], _ root: String) -> [String: Any] {
-        ["items": pages.map { p -> [String: Any] in
+    func listContext(_ pages: [ContentPage], _ root: String) -> TemplateValue {
+        ["items": .list(pages.map { p -> TemplateValue in
             var d = item(p, root: root)
-            d["itemCount"] = p.items.count
+            d["itemCount"] = .int(p.items.count)
             return d
-        }]
+        })]
     }
 
     func checklistRows(_ c: ContentPage) -> [(no: Int, group: String?, text: String, requirement: ContentPage?, basis: String)] {
@@ -346,28 +368,27 @@ struct PageRenderer {
         }
     }
 
-    func checklistContext(_ c: ContentPage, _ root: String) -> [String: Any] {
+    func checklistContext(_ c: ContentPage, _ root: String) -> TemplateValue {
         var ctx = item(c, root: root)
-        ctx["body"] = markdown(c, root: root)
-        var groups: [[String: Any]] = []
+        ctx["body"] = .markdown(markdown(c, root: root))
+        // Consecutive rows of the same group make one group.
+        var groups: [(group: String?, rows: [TemplateValue])] = []
         for row in checklistRows(c) {
-            let r: [String: Any] = ["no": row.no, "text": row.text, "requirementID": row.requirement?.id ?? "",
-                                    "requirementTitle": row.requirement?.title ?? "", "requirementUrl": row.requirement.map { root + SiteModel.url(of: $0) } ?? "",
-                                    "basis": row.basis]
-            if let last = groups.last, (last["group"] as? String) == (row.group ?? "") {
-                var g = groups.removeLast()
-                g["rows"] = (g["rows"] as! [[String: Any]]) + [r]
-                groups.append(g)
+            let r: TemplateValue = ["no": .int(row.no), "text": .string(row.text), "requirementID": .string(row.requirement?.id ?? ""),
+                                    "requirementTitle": .string(row.requirement?.title ?? ""),
+                                    "requirementUrl": .string(row.requirement.map { root + SiteModel.url(of: $0) } ?? ""), "basis": .string(row.basis)]
+            if let last = groups.last, (last.group ?? "") == (row.group ?? "") {
+                groups[groups.count - 1].rows.append(r)
             } else {
-                groups.append(["group": row.group ?? "", "hasGroup": row.group != nil, "rows": [r]])
+                groups.append((row.group, [r]))
             }
         }
-        ctx["groups"] = groups
-        ctx["itemCount"] = c.items.count
-        ctx["sources"] = sourceItems(c, root: root)
-        ctx["csvUrl"] = root + "checklists/\(c.id).csv"
-        ctx["footer"] = checklistFooter(c)
-        ctx["printMeta"] = checklistPrintMeta(c)
+        ctx["groups"] = .list(groups.map { ["group": .string($0.group ?? ""), "hasGroup": .bool($0.group != nil), "rows": .list($0.rows)] })
+        ctx["itemCount"] = .int(c.items.count)
+        ctx["sources"] = .list(sourceItems(c, root: root))
+        ctx["csvUrl"] = .string(root + "checklists/\(c.id).csv")
+        ctx["footer"] = .string(checklistFooter(c))
+        ctx["printMeta"] = .string(checklistPrintMeta(c))
         return ctx
     }
 
@@ -389,33 +410,33 @@ struct PageRenderer {
         return docs.compactMap { model.sourceByKey[$0] }.map { "\($0.title)（\($0.edition)）" }.joined(separator: "／")
     }
 
-    func scenarioContext(_ s: ContentPage, _ root: String) -> [String: Any] {
+    func scenarioContext(_ s: ContentPage, _ root: String) -> TemplateValue {
         var c = item(s, root: root)
-        c["body"] = markdown(s, root: root)
-        c["selection"] = s.selection.compactMap { a -> [String: Any]? in
+        c["body"] = .markdown(markdown(s, root: root))
+        c["selection"] = .list(s.selection.compactMap { a -> TemplateValue? in
             guard let facet = model.config.facet(a.facet) else { return nil }
-            return ["label": facet.label, "values": a.values.compactMap { facet.value($0.value)?.label }.joined(separator: "、")]
-        }
-        c["lookupUrl"] = root + "lookup.html#" + Self.selectionFragment(s.selection)
+            return ["label": .string(facet.label), "values": .string(a.values.compactMap { facet.value($0.value)?.label }.joined(separator: "、"))]
+        })
+        c["lookupUrl"] = .string(root + "lookup.html#" + Self.selectionFragment(s.selection))
         // The requirements that apply, grouped by 段階, so the page is useful without JavaScript.
         let applicable = model.requirements.filter { $0.status == .active && LookupMatch.applies($0, selection: s.selection, config: model.config) }
-        c["applicableCount"] = applicable.count
-        c["applicable"] = phaseGroups(applicable, root: root)
-        c["related"] = s.related.compactMap { model.byID[$0.value] }.map { item($0, root: root) }
+        c["applicableCount"] = .int(applicable.count)
+        c["applicable"] = .list(phaseGroups(applicable, root: root))
+        c["related"] = items(s.related.compactMap { model.byID[$0.value] }, root: root)
         return c
     }
 
     /// Requirements grouped by the `phase` facet in site.yml order, then those without a phase.
-    func phaseGroups(_ reqs: [ContentPage], root: String) -> [[String: Any]] {
+    func phaseGroups(_ reqs: [ContentPage], root: String) -> [TemplateValue] {
         let values = model.config.facet("phase")?.values ?? []
-        var groups: [[String: Any]] = []
+        var groups: [TemplateValue] = []
         for v in values.map({ Optional($0) }) + [nil] {
-            let items = reqs.filter { r in
+            let inGroup = reqs.filter { r in
                 let phases = SiteModel.values(of: r, facet: "phase").map(\.value)
                 return v.map { phases.contains($0.key) } ?? phases.isEmpty
             }
-            guard !items.isEmpty else { continue }
-            groups.append(["label": v?.label ?? "全段階", "count": items.count, "items": items.map { item($0, root: root) }])
+            guard !inGroup.isEmpty else { continue }
+            groups.append(["label": .string(v?.label ?? "全段階"), "count": .int(inGroup.count), "items": items(inGroup, root: root)])
         }
         return groups
     }
@@ -424,39 +445,47 @@ struct PageRenderer {
         selection.map { "\($0.facet)=" + $0.values.map(\.value).joined(separator: ",") }.joined(separator: "&")
     }
 
-    func sourcesContext(_ root: String) -> [String: Any] {
-        ["sources": model.sources.map { d -> [String: Any] in
-            let n = model.requirements.filter { $0.sources.contains { $0.doc == d.key } }.count
-            return ["key": d.key, "title": d.title, "publisher": d.publisher, "date": d.date, "edition": d.edition,
-                    "family": d.family, "count": n, "hasChanges": !changes(in: d.key).isEmpty, "changesUrl": root + "changes/\(d.key).html"]
-        }]
+    func sourcesContext(_ root: String) -> TemplateValue {
+        ["sources": .list(model.sources.map { d -> TemplateValue in
+            let n = model.requirements.count { $0.sources.contains { $0.doc == d.key } }
+            return ["key": .string(d.key), "title": .string(d.title), "publisher": .string(d.publisher), "date": .string(d.date),
+                    "edition": .string(d.edition), "family": .string(d.family), "count": .int(n), "hasChanges": .bool(hasChanges(in: d.key)),
+                    "changesUrl": .string(root + "changes/\(d.key).html")]
+        })]
     }
 
     // MARK: - Editions
 
     func changes(in edition: String) -> [(page: ContentPage, entry: HistoryEntry)] {
-        model.requirements.flatMap { r in r.history.filter { $0.edition == edition }.map { (r, $0) } }
+        let all = model.requirements  // by index: each requirement is copied only when it has a change
+        return all.indices.flatMap { i in all[i].history.filter { $0.edition == edition }.map { (all[i], $0) } }
+    }
+
+    func hasChanges(in edition: String) -> Bool {
+        let all = model.requirements
+        return all.indices.contains { all[$0].history.contains { $0.edition == edition } }
     }
 
     func editionsWithChanges() -> [SourceDocument] {
-        model.sources.filter { !changes(in: $0.key).isEmpty }
+        model.sources.filter { hasChanges(in: $0.key) }
     }
 
-    func changesIndexContext(_ root: String) -> [String: Any] {
-        ["editions": editionsWithChanges().sorted { $0.date > $1.date }.map { d -> [String: Any] in
+    func changesIndexContext(_ root: String) -> TemplateValue {
+        ["editions": .list(editionsWithChanges().sorted { $0.date > $1.date }.map { d -> TemplateValue in
             let list = changes(in: d.key)
-            return ["title": d.title, "edition": d.edition, "date": d.date, "url": root + "changes/\(d.key).html", "count": list.count,
-                    "counts": ChangeKind.allCases.compactMap { k -> [String: Any]? in
+            return ["title": .string(d.title), "edition": .string(d.edition), "date": .string(d.date), "url": .string(root + "changes/\(d.key).html"),
+                    "count": .int(list.count),
+                    "counts": .list(ChangeKind.allCases.compactMap { k -> TemplateValue? in
                         let n = list.filter { $0.entry.change == k }.count
-                        return n == 0 ? nil : ["label": k.label, "count": n]
-                    }]
-        }, "feedUrl": root + "changes/feed.xml"]
+                        return n == 0 ? nil : ["label": .string(k.label), "count": .int(n)]
+                    })]
+        }), "feedUrl": .string(root + "changes/feed.xml")]
     }
 
-    func editionContext(_ d: SourceDocument, _ root: String) -> [String: Any] {
+    func editionContext(_ d: SourceDocument, _ root: String) -> TemplateValue {
         let list = changes(in: d.key)
         let phase = model.config.facet("phase")
-        var groups: [[String: Any]] = []
+        var groups: [TemplateValue] = []
         for v in (phase?.values ?? []).map({ Optional($0) }) + [nil] {
             let inGroup = list.filter { pair in
                 let phases = SiteModel.values(of: pair.page, facet: "phase").map(\.value)
@@ -464,13 +493,13 @@ struct PageRenderer {
                 return phases.isEmpty
             }
             guard !inGroup.isEmpty else { continue }
-            groups.append(["label": v?.label ?? "全段階", "items": inGroup.map { pair -> [String: Any] in
+            groups.append(["label": .string(v?.label ?? "全段階"), "items": .list(inGroup.map { pair -> TemplateValue in
                 var c = item(pair.page, root: root)
                 c["entry"] = historyContext(pair.entry, root: root)
                 return c
-            }])
+            })])
         }
-        return ["title": d.title, "edition": d.edition, "date": d.date, "count": list.count, "groups": groups]
+        return ["title": .string(d.title), "edition": .string(d.edition), "date": .string(d.date), "count": .int(list.count), "groups": .list(groups)]
     }
 }
 

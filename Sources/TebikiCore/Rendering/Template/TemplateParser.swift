@@ -1,5 +1,5 @@
 /// A compiled template: what the renderer walks. Made once when the theme is loaded.
-indirect enum TemplateNode: Sendable {
+enum TemplateNode: Sendable {
     /// Text copied as it is (adjacent text of the source is merged into one node).
     case text([UInt8])
     /// `{{name}}` (escaped) or `{{{name}}}` / `{{&name}}` (raw).

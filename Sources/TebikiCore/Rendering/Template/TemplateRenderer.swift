@@ -72,7 +72,11 @@ struct TemplateRenderer {
     /// node by node, as swift-mustache indents (a value with line breaks is not indented inside).
     mutating func render(_ nodes: [TemplateNode], position: ListPosition?, indentation: [UInt8]) {
         if indentation.isEmpty {
-            for node in nodes { render(node, position: position, indentation: indentation) }
+            // Through the buffer, with render(node) inlined: the nodes are read in place, not
+            // copied (copying one retains its payload, shared by every thread rendering pages).
+            nodes.withUnsafeBufferPointer { nodes in
+                for i in nodes.indices { render(nodes[i], position: position, indentation: indentation) }
+            }
             return
         }
         let start = output.count
@@ -106,6 +110,7 @@ struct TemplateRenderer {
         return n > start && output[n - 1] == 0x0A && !(n - 2 >= start && output[n - 2] == 0x0D)
     }
 
+    @inline(__always)
     private mutating func render(_ node: TemplateNode, position: ListPosition?, indentation: [UInt8]) {
         switch node {
         case .text(let bytes):
@@ -221,12 +226,14 @@ struct TemplateRenderer {
 
     /// `name` in the innermost object of the stack that has it.
     private func find(_ name: String) -> TemplateValue? {
-        var i = stack.count - 1
-        while i >= 0 {
-            if case .object(let o) = stack[i], let v = o[name] { return v }
-            i -= 1
+        stack.withUnsafeBufferPointer { stack in
+            var i = stack.count - 1
+            while i >= 0 {
+                if let v = stack[i][name] { return v }
+                i -= 1
+            }
+            return nil
         }
-        return nil
     }
 
     /// A transform of swift-mustache (Transform.swift); nil where it does not apply.
@@ -276,33 +283,39 @@ struct TemplateRenderer {
 /// character can be mistaken for one.
 enum HTMLEscape {
     static func append(_ s: String, to output: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { bytes in
-            var run = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                // All five are at most '>' (0x3E): most bytes, and every byte of Japanese text, skip the switch.
-                guard b <= 0x3E else { continue }
-                let replacement: StaticString
-                switch b {
-                case 0x26: replacement = "&amp;"
-                case 0x3C: replacement = "&lt;"
-                case 0x3E: replacement = "&gt;"
-                case 0x22: replacement = "&quot;"
-                case 0x27: replacement = "&#39;"
-                default: continue
-                }
-                if run < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
-                output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-                run = i + 1
-            }
-            if run < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
+        // Native strings lend their UTF-8 storage; others (bridged) are copied once.
+        if s.utf8.withContiguousStorageIfAvailable({ append(utf8: $0, to: &output) }) == nil {
+            var s = s
+            s.withUTF8 { append(utf8: $0, to: &output) }
         }
     }
 
+    private static func append(utf8 bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var run = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            // All five are at most '>' (0x3E): most bytes, and every byte of Japanese text, skip the switch.
+            guard b <= 0x3E else { continue }
+            let replacement: StaticString
+            switch b {
+            case 0x26: replacement = "&amp;"
+            case 0x3C: replacement = "&lt;"
+            case 0x3E: replacement = "&gt;"
+            case 0x22: replacement = "&quot;"
+            case 0x27: replacement = "&#39;"
+            default: continue
+            }
+            if run < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+            output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            run = i + 1
+        }
+        if run < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
+    }
+
     static func appendRaw(_ s: String, to output: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { output.append(contentsOf: $0) }
+        if s.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+            output.append(contentsOf: s.utf8)
+        }
     }
 
     static func escape(_ s: String) -> String {

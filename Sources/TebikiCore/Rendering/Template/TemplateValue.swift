@@ -13,7 +13,8 @@ enum TemplateValue: Sendable {
     /// Markdown whose HTML is made only when a template outputs it.
     case markdown(DeferredMarkdown)
 
-    /// Converts a context built as `[String: Any]`: String, Bool, Int, `[String: Any]`, `[Any]`,
+    /// Converts a context built as `[String: Any]` (as swift-mustache took them; PageRenderer
+    /// builds TemplateValue literals directly): String, Bool, Int, `[String: Any]`, `[Any]`,
     /// DeferredMarkdown, TemplateValue and Optionals of these (`nil` becomes `.null`). Objects keep
     /// their keys sorted, so that a value converted from a dictionary is the same in every run
     /// (Swift seeds dictionary order per process) and its fingerprint is stable.
@@ -88,8 +89,10 @@ struct TemplateObject: Sendable {
 
     subscript(key: String) -> TemplateValue? {
         get {
-            for i in keys.indices where keys[i] == key { return values[i] }
-            return nil
+            keys.withUnsafeBufferPointer { keys in
+                for i in keys.indices where keys[i] == key { return values[i] }
+                return nil
+            }
         }
         set {
             if let i = keys.firstIndex(of: key) {
