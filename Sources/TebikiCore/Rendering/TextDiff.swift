@@ -25,12 +25,18 @@ public enum TextDiff {
             return ids.count - 1
         }
         let ia = a.map(id), ib = b.map(id)
-        let diff = ib.difference(from: ia)
+        // The common head and tail are matched first and only the middle goes through Myers
+        // (whose cost grows with the length times the number of differences).
+        var head = 0
+        while head < ia.count, head < ib.count, ia[head] == ib[head] { head += 1 }
+        var tail = 0
+        while tail < ia.count - head, tail < ib.count - head, ia[ia.count - 1 - tail] == ib[ib.count - 1 - tail] { tail += 1 }
+        let diff = ib[head..<(ib.count - tail)].difference(from: ia[head..<(ia.count - tail)])
         var removed = Set<Int>(), inserted = Set<Int>()
         for change in diff {
             switch change {
-            case let .remove(offset, _, _): removed.insert(offset)
-            case let .insert(offset, _, _): inserted.insert(offset)
+            case let .remove(offset, _, _): removed.insert(head + offset)
+            case let .insert(offset, _, _): inserted.insert(head + offset)
             }
         }
         let common = a.count - removed.count

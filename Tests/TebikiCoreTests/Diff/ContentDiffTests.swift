@@ -60,4 +60,14 @@ import Testing
         #expect(before.map(\.kind) == [.removed, .same])
         #expect(after.first == .init(kind: .inserted, text: "業務"))
     }
+
+    /// A change in the middle: the common head and tail are kept, offsets land in place.
+    @Test func changeBetweenCommonHeadAndTail() {
+        let (before, after) = TextDiff.compare("委託先の管理を行う。", "委託先の監督を行う。")
+        #expect(before == [.init(kind: .same, text: "委託先の"), .init(kind: .removed, text: "管理"), .init(kind: .same, text: "を行う。")])
+        #expect(after == [.init(kind: .same, text: "委託先の"), .init(kind: .inserted, text: "監督"), .init(kind: .same, text: "を行う。")])
+        let (b2, a2) = TextDiff.compare("契約書に明記する", "契約書に必ず明記する")
+        #expect(b2 == [.init(kind: .same, text: "契約書に明記する")])
+        #expect(a2 == [.init(kind: .same, text: "契約書に"), .init(kind: .inserted, text: "必ず"), .init(kind: .same, text: "明記する")])
+    }
 }
