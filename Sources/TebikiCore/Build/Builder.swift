@@ -58,47 +58,21 @@ public enum Builder {
         let jobs = renderer.jobs()
         var newCache = BuildCache(tool: cache.tool)
         let counter = FileCounter()
-        // Each page goes to the sink as soon as it is rendered; only its cache entry is kept.
-        let rendered = parallelMap(jobs) { job -> Swift.Result<(entry: BuildCache.Entry, reused: Bool), Error> in
-            Swift.Result {
-                let (context, fingerprint) = renderer.prepare(job)
-                if let old = cache.entries[job.path], old.fingerprint == fingerprint, previousExists(job.path) {
-                    try sink.put(OutputFile(path: job.path, data: Data(), reusePrevious: true))
-                    return (old, true)
-                }
-                let (file, plain) = renderer.render(job, context: context)
-                try sink.put(file)
-                return (BuildCache.Entry(fingerprint: fingerprint, plainText: plain), false)
-            }
-        }
-        var reused = 0
-        for (job, r) in zip(jobs, rendered) {
-            let value = try r.get()
-            newCache.entries[job.path] = value.entry
-            if value.reused { reused += 1 }
-        }
-        counter.add(jobs.count)
-
-        progress("索引の作成")
-        let contentPages = model.requirements + model.glossary + model.checklists + model.scenarios
-        let plainTexts = Dictionary(contentPages.map { ($0.id, newCache.entries[SiteModel.url(of: $0)]?.plainText ?? "") },
-                                    uniquingKeysWith: { a, _ in a })
         let counted = CountingSink(sink, counter)
-        // The data files do not depend on each other: make them side by side (the search
-        // index, the largest, also spreads its own work over the cores).
-        let tasks: [() throws -> Void] = [
-            { try Indexer.searchFiles(model, plainTexts: plainTexts, into: counted) },
+        // The data files that need no rendered page go into the same pool as the pages, first
+        // (the OSCAL catalog is the longest single piece of work), so both cores stay busy.
+        let dataFiles: [() throws -> Void] = [
             { try counted.put(OutputFile(path: "exports/oscal/catalog.json", data: try OSCALExport.catalog(model))) },
-            {
-                for s in model.scenarios {
-                    try counted.put(OutputFile(path: "exports/oscal/profiles/\(s.id).json", data: try OSCALExport.profile(s, model: model)))
-                }
-            },
             {
                 try counted.put(OutputFile(path: "data/catalog.json", data: try Indexer.catalog(model)))
                 let lookup = try Indexer.lookup(model)
                 try counted.put(OutputFile(path: "data/lookup.json", data: lookup))
                 try counted.put(OutputFile(path: "data/lookup.js", data: Indexer.script(global: "TEBIKI_LOOKUP", json: lookup)))
+            },
+            {
+                for s in model.scenarios {
+                    try counted.put(OutputFile(path: "exports/oscal/profiles/\(s.id).json", data: try OSCALExport.profile(s, model: model)))
+                }
             },
             {
                 for c in model.checklists {
@@ -111,10 +85,36 @@ public enum Builder {
                 for asset in theme.assets { try counted.put(OutputFile(path: asset.path, data: asset.data)) }
             },
         ]
-        let failures = parallelMap(tasks) { task -> Error? in
-            do { try task(); return nil } catch { return error }
+        // Each page goes to the sink as soon as it is rendered; only its cache entry is kept.
+        let rendered = parallelMap(Array(0..<(dataFiles.count + jobs.count))) { i -> Swift.Result<(entry: BuildCache.Entry, reused: Bool)?, Error> in
+            Swift.Result {
+                if i < dataFiles.count { try dataFiles[i](); return nil }
+                let job = jobs[i - dataFiles.count]
+                let (context, fingerprint) = renderer.prepare(job)
+                if let old = cache.entries[job.path], old.fingerprint == fingerprint, previousExists(job.path) {
+                    try sink.put(OutputFile(path: job.path, data: Data(), reusePrevious: true))
+                    return (old, true)
+                }
+                let (file, plain) = renderer.render(job, context: context)
+                try sink.put(file)
+                return (BuildCache.Entry(fingerprint: fingerprint, plainText: plain), false)
+            }
         }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        var reused = 0
+        for r in rendered.prefix(dataFiles.count) { _ = try r.get() }
+        for (job, r) in zip(jobs, rendered.dropFirst(dataFiles.count)) {
+            guard let value = try r.get() else { continue }
+            newCache.entries[job.path] = value.entry
+            if value.reused { reused += 1 }
+        }
+        counter.add(jobs.count)
+
+        progress("索引の作成")
+        let contentPages = model.requirements + model.glossary + model.checklists + model.scenarios
+        let plainTexts = Dictionary(contentPages.map { ($0.id, newCache.entries[SiteModel.url(of: $0)]?.plainText ?? "") },
+                                    uniquingKeysWith: { a, _ in a })
+        // The search index spreads its own work over the cores.
+        try Indexer.searchFiles(model, plainTexts: plainTexts, into: counted)
         progress("出力の準備")
         return Result(files: [], diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused,
                       fileCount: counter.value, cache: newCache)
