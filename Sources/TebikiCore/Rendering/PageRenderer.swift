@@ -20,6 +20,9 @@ public struct OutputFile: Sendable {
 struct PageRenderer {
     let model: SiteModel
     let theme: Theme
+    /// A history entry's 新旧対照 is shown on its requirement's page and on its edition's page:
+    /// compared once.
+    let diffs = TextDiff.Memo()
 
     struct Job: Sendable {
         var path: String
@@ -291,7 +294,7 @@ struct PageRenderer {
                                 "editionUrl": .string(root + "changes/\(h.edition).html"), "change": .string(h.change.label),
                                 "changeKey": .string(h.change.rawValue), "note": .string(h.note)]
         if let before = h.before, let after = h.after {
-            let diff = TextDiff.compare(before, after)
+            let diff = diffs.compare(before, after)
             func segs(_ s: [TextDiff.Segment]) -> TemplateValue {
                 .list(s.map { ["text": .string($0.text), "removed": .bool($0.kind == .removed), "inserted": .bool($0.kind == .inserted)] })
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Character-level comparison for 新旧対照 views. Japanese has no spaces, so words cannot be
 /// the unit; the standard library's `CollectionDifference` (Myers) does the work, followed by
 /// a small semantic cleanup so the result reads like a 新旧対照表 rather than confetti.
@@ -6,6 +8,27 @@ public enum TextDiff {
         public enum Kind: String, Sendable { case same, removed, inserted }
         public var kind: Kind
         public var text: String
+    }
+
+    /// Results kept by their two texts, for renderers that compare the same pair more than
+    /// once; safe to share between threads.
+    final class Memo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Pair: (before: [Segment], after: [Segment])] = [:]
+        private struct Pair: Hashable { var old, new: String }
+
+        func compare(_ old: String, _ new: String) -> (before: [Segment], after: [Segment]) {
+            let key = Pair(old: old, new: new)
+            lock.lock()
+            let known = results[key]
+            lock.unlock()
+            if let known { return known }
+            let result = TextDiff.compare(old, new)
+            lock.lock()
+            results[key] = result
+            lock.unlock()
+            return result
+        }
     }
 
     /// Runs of unchanged characters this short, between two changes, are folded into the change.
