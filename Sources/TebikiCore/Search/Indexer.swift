@@ -134,8 +134,15 @@ enum Indexer {
         docs.reserveCapacity(pages.count)
         // Postings are gathered under compact token keys (see SearchText.TokenKey) and turned
         // into Strings once per distinct token at the end.
-        var slot: [SearchText.TokenKey: Int] = [:]
-        var lists: [[Int32]] = []
+        // The merge is split by token over the cores: each part takes the tokens that hash to it,
+        // in document order, so a token's postings are the same whatever the split.
+        struct Part { var slot: [SearchText.TokenKey: Int] = [:]; var lists: [[Int32]] = [] }
+        let partCount = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        func part(of token: SearchText.TokenKey) -> Int {
+            let h = token.code != 0 ? token.code : UInt64(Indexer.fnv1a32(token.word))
+            return Int(truncatingIfNeeded: (h &* 0x9E37_79B9_7F4A_7C15) >> 40) % partCount
+        }
+        var parts = [Part](repeating: Part(), count: partCount)
         // In chunks, so that only one chunk's token lists are held besides the postings.
         let chunk = 512
         for start in stride(from: 0, to: pages.count, by: chunk) {
@@ -160,19 +167,33 @@ enum Indexer {
                 return (doc, terms)
             }
             // Merged in document order: a token's postings are sorted by document, then field.
-            for (offset, entry) in perPage.enumerated() {
-                let docIndex = Int32(start + offset)
-                for t in entry.terms {
-                    let i: Int
-                    if let known = slot[t.token] { i = known } else { i = lists.count; slot[t.token] = i; lists.append([]) }
-                    lists[i].append(docIndex); lists[i].append(t.field); lists[i].append(t.tf)
+            parts.withUnsafeMutableBufferPointer { buffer in
+                let base = buffer.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: partCount) { p in
+                    let mine = base + p
+                    for (offset, entry) in perPage.enumerated() {
+                        let docIndex = Int32(start + offset)
+                        for t in entry.terms where partCount == 1 || part(of: t.token) == p {
+                            let i: Int
+                            if let known = mine.pointee.slot[t.token] {
+                                i = known
+                            } else {
+                                i = mine.pointee.lists.count
+                                mine.pointee.slot[t.token] = i
+                                mine.pointee.lists.append([])
+                            }
+                            mine.pointee.lists[i].append(docIndex); mine.pointee.lists[i].append(t.field); mine.pointee.lists[i].append(t.tf)
+                        }
+                    }
                 }
-                docs.append(entry.doc)
             }
+            docs.append(contentsOf: perPage.map(\.doc))
         }
         var postings: [String: [Int32]] = [:]
-        postings.reserveCapacity(slot.count)
-        for (token, i) in slot { postings[token.string] = lists[i] }
+        postings.reserveCapacity(parts.reduce(0) { $0 + $1.slot.count })
+        for p in parts {
+            for (token, i) in p.slot { postings[token.string] = p.lists[i] }
+        }
         let synonyms = model.glossary.map { ([$0.title] + $0.synonyms).map(SearchText.normalize).uniqued() }.filter { $0.count > 1 }
         return Index(docs: docs, postings: postings, synonyms: synonyms, facets: facetInfo(model.config), grades: gradeInfo(model.config))
     }
