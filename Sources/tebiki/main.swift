@@ -28,19 +28,26 @@ struct Build: ParsableCommand {
     func run() throws {
         let start = Date()
         let root = URL(fileURLWithPath: options.source)
-        let source = try readSource(root)
         let showProgress = isatty(2) != 0
         let timing = ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
-        let outputURL = SiteBuild.outputFolder(root: root, source: source, override: output)
         let result: SiteBuild.Outcome
-        do {
-            result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: toolIdentity()) { phase in
-                if timing { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) }
-                if showProgress && !timing && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
+        let outputURL: URL
+        // Nothing changed since the last build (seen from the files' stat alone): done.
+        if !noCache, let same = SiteBuild.unchanged(root: root, output: SiteBuild.outputFolder(root: root, override: output), tool: toolIdentity()) {
+            result = same
+            outputURL = same.output
+        } else {
+            let source = try readSource(root)
+            outputURL = SiteBuild.outputFolder(root: root, source: source, override: output)
+            do {
+                result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: toolIdentity()) { phase in
+                    if timing { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) }
+                    if showProgress && !timing && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
+                }
+            } catch let errors as ContentErrors {
+                report(errors.diagnostics)
+                throw ExitCode(1)
             }
-        } catch let errors as ContentErrors {
-            report(errors.diagnostics)
-            throw ExitCode(1)
         }
         report(result.diagnostics)
         let stats = result.stats

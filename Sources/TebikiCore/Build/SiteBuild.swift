@@ -20,6 +20,42 @@ public enum SiteBuild {
         return (override.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)).standardizedFileURL
     }
 
+    /// The output folder for a site on disk, reading only its site.yml.
+    public static func outputFolder(root: URL, override: String?) -> URL {
+        let config = FileManager.default.contents(atPath: root.appendingPathComponent("site.yml").path)
+        return outputFolder(root: root, source: SiteSource(files: config.map { ["site.yml": $0] } ?? [:]), override: override)
+    }
+
+    /// The outcome of a build when nothing changed since the last one, found without reading
+    /// the inputs: every input file has the size, times and inode the last build saw (and none
+    /// was changed within a second of when that build read it, when equal times could hide an
+    /// edit), the tool is the same and the output is as that build left it. Nil when any of
+    /// this does not hold; then `run` reads and compares the inputs' bytes.
+    public static func unchanged(root: URL, output outputURL: URL, tool: String) -> Outcome? {
+        let cacheURL = BuildCache.location(for: outputURL)
+        guard let record = BuildCache.loadStatRecord(for: outputURL, tool: tool),
+              let state = BuildCache.loadState(from: cacheURL, tool: tool), state.inputs == record.inputs,
+              let stats = SiteSource.scan(from: root) else { return nil }
+        let newest = stats.values.map { max($0.mtime, $0.ctime) }.max() ?? 0
+        guard newest < record.readStarted - 1_000_000_000, BuildCache.statFingerprint(stats) == record.stats,
+              BuildCache.outputsIntact(state.outputs, in: outputURL) else { return nil }
+        return nothingChanged(state, output: outputURL)
+    }
+
+    static func nothingChanged(_ state: BuildCache.State, output: URL) -> Outcome {
+        var warnings = Diagnostics()
+        for w in state.warnings { warnings.append(w) }
+        return Outcome(diagnostics: warnings, pageCount: state.pageCount, pagesReused: state.pageCount,
+                       fileCount: state.outputs.count, stats: .init(written: 0, unchanged: state.outputs.count), output: output)
+    }
+
+    /// Records the stat of the inputs just built from, for `unchanged`.
+    static func recordStats(_ source: SiteSource, inputs: String, output: URL, tool: String) {
+        guard !source.stats.isEmpty else { return }
+        let record = BuildCache.StatRecord(inputs: inputs, stats: BuildCache.statFingerprint(source.stats), readStarted: source.readStarted)
+        try? BuildCache.saveStatRecord(record, for: output, tool: tool)
+    }
+
     /// Builds `source` into `output`. Throws `ContentErrors` (nothing written) when the content
     /// has errors, or the file system's error when writing failed (the previous output stays).
     /// `tool` identifies this binary for the build cache.
@@ -31,10 +67,8 @@ public enum SiteBuild {
         let inputs = BuildCache.inputFingerprint(source, tool: tool)
         if !noCache, let state = BuildCache.loadState(from: cacheURL, tool: tool), state.inputs == inputs,
            BuildCache.outputsIntact(state.outputs, in: outputURL) {
-            var warnings = Diagnostics()
-            for w in state.warnings { warnings.append(w) }
-            return Outcome(diagnostics: warnings, pageCount: state.pageCount, pagesReused: state.pageCount,
-                           fileCount: state.outputs.count, stats: .init(written: 0, unchanged: state.outputs.count), output: outputURL)
+            recordStats(source, inputs: inputs, output: outputURL, tool: tool)
+            return nothingChanged(state, output: outputURL)
         }
         // Without a previous output no page can be reused: the cache (every page's text) is
         // not worth its memory then.
@@ -64,6 +98,7 @@ public enum SiteBuild {
                                    warnings: result.diagnostics.items.filter { $0.severity == .warning })
         }
         try? newCache.save(to: cacheURL)
+        if newCache.state != nil { recordStats(source, inputs: inputs, output: outputURL, tool: tool) }
         return Outcome(diagnostics: result.diagnostics, pageCount: result.pageCount, pagesReused: result.pagesReused,
                        fileCount: result.fileCount, stats: stats, output: outputURL)
     }

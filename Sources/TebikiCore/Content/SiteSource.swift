@@ -8,6 +8,26 @@ public struct SiteSource: Sendable {
     /// Problems met while reading (symbolic links that are not followed, unreadable files);
     /// the parse phase reports them with the rest.
     public var diagnostics = Diagnostics()
+    /// Size, times and inode of every file read from disk (empty for a source built in memory),
+    /// and when the reading began: the next build compares them to know, without reading a
+    /// byte, that nothing changed (see `SiteBuild.unchanged`).
+    public var stats: [String: FileStat] = [:]
+    public var readStarted: Int64 = 0
+
+    /// What `stat` says of an input file; times in nanoseconds.
+    public struct FileStat: Sendable, Equatable {
+        public var size: Int64
+        public var mtime: Int64
+        public var ctime: Int64
+        public var inode: UInt64
+
+        init(_ st: stat) {
+            size = Int64(st.st_size)
+            mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            ctime = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+            inode = UInt64(st.st_ino)
+        }
+    }
 
     public init(files: [String: Data]) { self.files = files }
 
@@ -26,10 +46,30 @@ public struct SiteSource: Sendable {
 
     /// Reads site.yml, content/ and the theme folder named in site.yml (default `theme/`).
     public static func read(from root: URL) throws -> SiteSource {
+        walk(root, readContents: true)
+    }
+
+    /// The `stat` of every file `read(from:)` would read, without reading them; nil when the
+    /// walk meets anything `read` would report (a symbolic link it refuses, an unreadable file).
+    public static func scan(from root: URL) -> [String: FileStat]? {
+        let source = walk(root, readContents: false)
+        return source.diagnostics.items.isEmpty ? source.stats : nil
+    }
+
+    static func walk(_ root: URL, readContents: Bool) -> SiteSource {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let started = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
         var files: [String: Data] = [:]
+        var stats: [String: FileStat] = [:]
         let fm = FileManager.default
         let configURL = root.appendingPathComponent("site.yml")
-        if let data = fm.contents(atPath: configURL.path) { files["site.yml"] = data }
+        var configStat = stat()
+        // site.yml is always read: it names the theme folder.
+        if stat(configURL.path, &configStat) == 0, let data = fm.contents(atPath: configURL.path) {
+            files["site.yml"] = data
+            stats["site.yml"] = FileStat(configStat)
+        }
         var theme = "theme"
         if let text = files["site.yml"].map({ String(decoding: $0, as: UTF8.self) }),
            let match = text.firstMatch(of: /(?m)^theme:\s*([A-Za-z0-9._\/-]+)\s*$/) {
@@ -81,6 +121,8 @@ public struct SiteSource: Sendable {
                     }
                 }
                 guard info.st_mode & S_IFMT == S_IFREG else { continue }
+                stats[path] = FileStat(info)
+                if !readContents { continue }
                 if let data = readFile(target, size: Int(info.st_size)) {
                     files[path] = data
                 } else {
@@ -90,6 +132,8 @@ public struct SiteSource: Sendable {
         }
         var source = SiteSource(files: files)
         source.diagnostics = diagnostics
+        source.stats = stats
+        source.readStarted = started
         return source
     }
 

@@ -146,6 +146,51 @@ public struct BuildCache: Sendable {
         try Data(out).write(to: url, options: .atomic)
     }
 
+    // MARK: Input file stats
+
+    /// What the last build saw of its input files without their bytes: the fingerprint of
+    /// their `stat` (path, size, times, inode) and when it began reading them. Kept in a small
+    /// file of its own beside the cache, rewritten by every build, even one that changed nothing.
+    public struct StatRecord: Sendable, Equatable {
+        /// `inputFingerprint` of the same inputs, tying this record to the cache's state.
+        public var inputs: String
+        public var stats: String
+        public var readStarted: Int64
+    }
+
+    static let statHeader = "tebiki-stat 1"
+
+    public static func statLocation(for output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tebiki-stat")
+    }
+
+    public static func loadStatRecord(for output: URL, tool: String) -> StatRecord? {
+        guard let data = FileManager.default.contents(atPath: statLocation(for: output).path) else { return nil }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        guard lines.count == 3, lines[0] == Substring(statHeader), lines[1] == Substring(tool) else { return nil }
+        let f = lines[2].split(separator: "\t")
+        guard f.count == 3, let started = Int64(f[2]) else { return nil }
+        return StatRecord(inputs: String(f[0]), stats: String(f[1]), readStarted: started)
+    }
+
+    public static func saveStatRecord(_ record: StatRecord, for output: URL, tool: String) throws {
+        let text = "\(statHeader)\n\(tool)\n\(record.inputs)\t\(record.stats)\t\(record.readStarted)\n"
+        try Data(text.utf8).write(to: statLocation(for: output), options: .atomic)
+    }
+
+    /// A fingerprint of every input file's path, size, modification and change times and inode.
+    public static func statFingerprint(_ stats: [String: SiteSource.FileStat]) -> String {
+        var h = WordHash()
+        for path in stats.keys.sorted() {
+            let s = stats[path]!
+            h.add(Data(path.utf8))
+            h.addWord(UInt64(bitPattern: s.size)); h.addWord(UInt64(bitPattern: s.mtime))
+            h.addWord(UInt64(bitPattern: s.ctime)); h.addWord(s.inode)
+        }
+        h.addWord(UInt64(stats.count))
+        return String(h.a, radix: 16) + String(h.b, radix: 16)
+    }
+
     // MARK: The whole build
 
     /// A fingerprint of every input file (path and bytes, in path order) and of the tool.

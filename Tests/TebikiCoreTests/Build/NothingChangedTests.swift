@@ -43,6 +43,49 @@ import Testing
         #expect(sixth.stats.written >= 1 && FileManager.default.fileExists(atPath: page.path))
     }
 
+    /// The check from the files' stat alone: it answers only when nothing changed, and a file
+    /// changed without changing its size is seen (its change time moves).
+    @Test func unchangedFromStatAlone() throws {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("tebiki-stat-\(UUID().uuidString)")
+        let fixture = Fixtures.site("minimal")
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try fm.copyItem(at: fixture.appendingPathComponent("content"), to: root.appendingPathComponent("content"))
+        let yml = try String(contentsOf: fixture.appendingPathComponent("site.yml"), encoding: .utf8)
+            .replacingOccurrences(of: "theme: ../../../../theme", with: "theme: \(Fixtures.repoRoot.appendingPathComponent("theme").path)")
+        try yml.write(to: root.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
+        let out = root.appendingPathComponent("_site")
+        #expect(SiteBuild.unchanged(root: root, output: out, tool: "t") == nil)   // never built
+
+        // Files changed less than a second before the build are not trusted from their stat.
+        _ = try SiteBuild.run(SiteSource.read(from: root), output: out, tool: "t")
+        #expect(SiteBuild.unchanged(root: root, output: out, tool: "t") == nil)
+
+        Thread.sleep(forTimeInterval: 1.1)
+        let built = try SiteBuild.run(SiteSource.read(from: root), output: out, tool: "t")
+        let same = try #require(SiteBuild.unchanged(root: root, output: out, tool: "t"))
+        #expect(same.stats.written == 0 && same.fileCount == built.fileCount && same.pageCount == built.pageCount)
+        #expect(SiteBuild.unchanged(root: root, output: out, tool: "another tool") == nil)
+
+        // Same size, other bytes.
+        let page = root.appendingPathComponent("content/requirements/subcontracting.md")
+        let text = try String(contentsOf: page, encoding: .utf8)
+        let stop = try #require(text.range(of: "。"))
+        let edited = text.replacingCharacters(in: stop, with: "．")   // 3 UTF-8 bytes each
+        #expect(edited.utf8.count == text.utf8.count)
+        try Data(edited.utf8).write(to: page)
+        #expect(SiteBuild.unchanged(root: root, output: out, tool: "t") == nil)
+        let rebuilt = try SiteBuild.run(SiteSource.read(from: root), output: out, tool: "t")
+        #expect(rebuilt.stats.written >= 1)
+
+        // An output file removed.
+        Thread.sleep(forTimeInterval: 1.1)
+        _ = try SiteBuild.run(SiteSource.read(from: root), output: out, tool: "t")
+        #expect(SiteBuild.unchanged(root: root, output: out, tool: "t") != nil)
+        try fm.removeItem(at: out.appendingPathComponent("rules/subcontracting.html"))
+        #expect(SiteBuild.unchanged(root: root, output: out, tool: "t") == nil)
+    }
+
     @Test func warningsAreReportedAgainWhenNothingChanged() throws {
         let out = folder()
         let source = try SiteSource.read(from: Fixtures.site("minimal"))
