@@ -56,7 +56,7 @@ public enum ContentDiff {
     }
 
     static func normalizedBody(_ p: ContentPage) -> String {
-        p.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        p.body.trimmingWhitespace
     }
 
     static func sameContent(_ a: ContentPage, _ b: ContentPage) -> Bool {

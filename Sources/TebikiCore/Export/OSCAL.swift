@@ -170,7 +170,7 @@ public enum OSCALExport {
         let resources = model.sources.map { s in
             Resource(uuid: resourceUUID[s.key]!, title: s.title,
                      props: nonEmpty([("publisher", s.publisher), ("edition", s.edition), ("date", s.date)].compactMap { name, value in
-                         value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Property(name: name, value: value, ns: namespace)
+                         value.trimmingWhitespace.isEmpty ? nil : Property(name: name, value: value, ns: namespace)
                      }),
                      documentIDs: [.init(identifier: s.key)],
                      citation: .init(text: citation(s)))

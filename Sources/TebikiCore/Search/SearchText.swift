@@ -26,10 +26,9 @@ public enum SearchText {
         var prevKana = false
         for scalar in scalars {
             var v = scalar.value
-            if nfkc && !isStableScalar(v) {
-                if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }   // full-width ASCII
-                else if v == 0x3000 { v = 0x20 }               // ideographic space
-                else { return false }
+            if nfkc {
+                guard let mapped = simpleNFKC(v) else { return false }
+                v = mapped
             }
             if v < 0x80 {
                 if v >= 0x41 && v <= 0x5A { v += 0x20 }
@@ -141,13 +140,20 @@ public enum SearchText {
     static func fastNFKC(_ s: String) -> String? {
         var out: [UInt8] = []
         for scalar in s.unicodeScalars {
-            var v = scalar.value
-            if !isStableScalar(v) {
-                if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 } else if v == 0x3000 { v = 0x20 } else { return nil }
-            }
+            guard let v = simpleNFKC(scalar.value) else { return nil }
             appendUTF8(v, to: &out)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// NFKC of one scalar when it needs no neighbour: itself when stable, full-width ASCII and
+    /// the ideographic space mapped as NFKC maps them; nil for anything else.
+    @inline(__always)
+    static func simpleNFKC(_ v: UInt32) -> UInt32? {
+        if isStableScalar(v) { return v }
+        if v >= 0xFF01 && v <= 0xFF5E { return v - 0xFEE0 }   // full-width ASCII
+        if v == 0x3000 { return 0x20 }                        // ideographic space
+        return nil
     }
 
     /// Whether NFKC maps the scalar to itself and it never combines with its neighbours
