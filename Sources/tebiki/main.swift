@@ -30,6 +30,11 @@ struct Build: ParsableCommand {
         let root = URL(fileURLWithPath: options.source)
         let showProgress = isatty(2) != 0
         let timing = ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
+        // A build replaces its output folder whole: refuse one it must not replace (wrong usage).
+        if let refusal = SiteBuild.checkOutput(root: root, override: output) {
+            FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
+            throw ExitCode(2)
+        }
         let result: SiteBuild.Outcome
         let outputURL: URL
         // Nothing changed since the last build (seen from the files' stat alone): done.

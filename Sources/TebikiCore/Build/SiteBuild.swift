@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// One `tebiki build` from disk to disk: where the output goes, the build cache beside it,
 /// `Builder.build` and `OutputWriter.write`. Shared by `tebiki build` and `tebiki serve`.
@@ -16,14 +17,34 @@ public enum SiteBuild {
     /// The output folder: `--output` when given, else `output:` in site.yml, else `_site`,
     /// relative to the source folder.
     public static func outputFolder(root: URL, source: SiteSource, override: String?) -> URL {
-        let configured = source.text("site.yml").flatMap { $0.firstMatch(of: /(?m)^output:\s*(\S+)\s*$/).map { String($0.1) } } ?? "_site"
-        return (override.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(configured)).standardizedFileURL
+        let configured = setting("output", in: source.text("site.yml")) ?? "_site"
+        return (override.map { URL(fileURLWithPath: $0, relativeTo: nil) } ?? root.appendingPathComponent(configured)).standardizedFileURL
     }
 
     /// The output folder for a site on disk, reading only its site.yml.
     public static func outputFolder(root: URL, override: String?) -> URL {
         let config = FileManager.default.contents(atPath: root.appendingPathComponent("site.yml").path)
         return outputFolder(root: root, source: SiteSource(files: config.map { ["site.yml": $0] } ?? [:]), override: override)
+    }
+
+    /// A top-level string setting of site.yml, read as YAML (quotes and comments as YAML has
+    /// them); nil when site.yml or the key is missing or not a string. Errors in site.yml are
+    /// reported by the parse phase, not here.
+    static func setting(_ key: String, in text: String?) -> String? {
+        guard let text, let node = try? Yams.compose(yaml: text), let mapping = node.mapping,
+              let value = mapping[Yams.Node(key)]?.string, !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Refuses an output folder that a build must not replace (see `OutputGuard`): checked
+    /// before anything is read or written, by `tebiki build` and `tebiki serve`.
+    public static func checkOutput(root: URL, override: String?) -> OutputGuard.Refusal? {
+        let config = FileManager.default.contents(atPath: root.appendingPathComponent("site.yml").path)
+            .map { String(decoding: $0, as: UTF8.self) }
+        let output = outputFolder(root: root, override: override)
+        let raw = override ?? setting("output", in: config)
+        return OutputGuard.check(output: raw, resolved: output, root: root,
+                                 readFolders: ["content", setting("theme", in: config) ?? "theme", "site.yml"])
     }
 
     /// The outcome of a build when nothing changed since the last one, found without reading

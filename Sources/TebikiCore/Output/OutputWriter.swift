@@ -52,6 +52,8 @@ public enum OutputWriter {
             try? fm.removeItem(at: temp)
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try fm.createDirectory(at: temp, withIntermediateDirectories: true)
+            // Marks the folder as Tebiki's, so the next build knows it may replace it.
+            try Self.writeFile(temp.appendingPathComponent(OutputGuard.markerName).path, Data(OutputGuard.markerText.utf8))
         }
 
         /// Files put so far.

@@ -44,6 +44,10 @@ public enum PreviewServer {
         if !address.isLoopback {
             err("tebiki: 警告: \(options.host) で待ち受けます。同じネットワークにいる人なら誰でも、このプレビュー（公開前の内容）を見られます。自分だけで確認するときは --host を付けずに（127.0.0.1 で）起動してください。")
         }
+        if let refusal = SiteBuild.checkOutput(root: root, override: options.output) {
+            err(refusal.description)
+            return 2
+        }
         let source: SiteSource
         do { source = try SiteSource.read(from: root) } catch {
             err("tebiki: error: サイトを読み込めません: \(error.localizedDescription)")
