@@ -140,9 +140,12 @@ test('expandSynonyms: equal, contained, none', () => {
   const [t] = expandSynonyms('クラウド', INDEX);
   assert.equal(t.term, 'くらうど');
   assert.ok(t.alternatives.includes(normalize('外部サービス')));
-  const [u] = expandSynonyms('USBメモリの紛失', INDEX);
-  assert.equal(u.alternatives[0], normalize('USBメモリの紛失'));
-  assert.ok(u.alternatives.includes(normalize('電磁的記録媒体の紛失')));
+  // A sentence is split into words; the particle の is dropped and the synonyms apply to the
+  // word USBメモリ, not to a substring of the whole query.
+  const [u, u2] = expandSynonyms('USBメモリの紛失', INDEX);
+  assert.equal(u.alternatives[0], normalize('USBメモリ'));
+  assert.ok(u.alternatives.includes(normalize('電磁的記録媒体')));
+  assert.equal(u2.term, '紛失');
   const [v] = expandSynonyms('検収', INDEX);
   assert.deepEqual(v.alternatives, ['検収']);
   assert.equal(expandSynonyms('再委託 契約', INDEX).length, 2);
@@ -169,13 +172,17 @@ test('synonyms: 委託先 finds 受託者', () => {
 // Matching and ranking
 // ---------------------------------------------------------------------------------------------
 
-test('AND over terms, OR fallback reported', () => {
+test('all words first, partial matches after, partial mode reported', () => {
   const and = search(INDEX, '再委託 承認');
   assert.equal(and.mode, 'and');
-  assert.deepEqual(ids(and), ['hb-subcontracting-limit']);
-  const or = search(INDEX, '再委託 存在しない語句');
-  assert.equal(or.mode, 'or');
+  assert.equal(ids(and)[0], 'hb-subcontracting-limit');
+  const or = search(INDEX, '再委託 媒体');
+  assert.equal(or.mode, 'partial');
   assert.ok(or.total > 0);
+  // A word no page has is reported, and does not empty the results.
+  const missing = search(INDEX, '再委託 存在しない語句');
+  assert.deepEqual(missing.missing, [normalize('存在しない語句')]);
+  assert.ok(missing.total > 0);
   const none = search(INDEX, 'まったく無関係');
   assert.equal(none.total, 0);
   assert.deepEqual(none.results, []);
@@ -195,7 +202,7 @@ test('ranking: phrase bonus beats scattered tokens', () => {
   ];
   const idx = buildIndex(docs, []);
   const r = search(idx, '情報セキュリティ');
-  assert.deepEqual(ids(r), ['b-phrase']); // scattered lacks the bigram 報せ
+  assert.equal(ids(r)[0], 'b-phrase'); // scattered lacks the bigram 報せ: a partial match, after
   const r2 = search(buildIndex([
     { id: 'a-scattered', title: '', text: '委託の契約、契約による委託' },
     { id: 'b-phrase', title: '', text: '委託契約' }], []), '委託契約');
@@ -227,8 +234,8 @@ test('prefix match for the last Latin token', () => {
   assert.ok(ids(r).includes('term-cloud'));
   const mid = search(INDEX, 'saa 約款');
   assert.ok(ids(mid).includes('hb-saas-terms'));
-  // Only the last Latin token is a prefix.
-  assert.equal(search(INDEX, 'saa saas').mode, 'or');
+  // Only the last Latin token is a prefix: saa is then a word no page has.
+  assert.deepEqual(search(INDEX, 'saa saas').missing, ['saa']);
 });
 
 test('one-character CJK query matches tokens containing it', () => {

@@ -128,5 +128,7 @@ public struct SourceDocument: Sendable, Equatable {
     public var date: String
     public var edition: String
     public var family: String
+    /// Short names people search by (統一基準, 手引書); indexed with every page citing it.
+    public var aliases: [String] = []
     public var location: SourceLocation
 }

@@ -6,6 +6,7 @@ public struct ParsedSite: Sendable {
     public var sources: [SourceDocument]
     public var pages: [ContentPage]
     public var themeFolder: String
+    public var variants = SearchVariants()
 }
 
 enum ParsePhase {
@@ -38,7 +39,11 @@ enum ParsePhase {
             diagnostics.append(contentsOf: d)
             if let page { pages.append(page) }
         }
+        var variants = SearchVariants()
+        if let data = source.files[SearchVariantsParser.path], let text = TextDecoding.decode(data, path: SearchVariantsParser.path, diagnostics: &diagnostics) {
+            variants = SearchVariantsParser.parse(text: text, path: SearchVariantsParser.path, diagnostics: &diagnostics)
+        }
         guard let config else { return nil }
-        return ParsedSite(config: config, sources: sources, pages: pages, themeFolder: config.theme)
+        return ParsedSite(config: config, sources: sources, pages: pages, themeFolder: config.theme, variants: variants)
     }
 }

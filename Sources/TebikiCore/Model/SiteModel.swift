@@ -3,6 +3,8 @@
 public struct SiteModel: Sendable {
     public var config: SiteConfig
     public var sources: [SourceDocument]
+    /// Search lexicon from content/registries/variants.yml.
+    public var variants: SearchVariants
     public var requirements: [ContentPage]
     public var glossary: [ContentPage]
     public var checklists: [ContentPage]
@@ -25,6 +27,7 @@ public struct SiteModel: Sendable {
     init(_ site: ParsedSite) {
         config = site.config
         sources = site.sources
+        variants = site.variants
         let sorted = site.pages.sorted { $0.id < $1.id }
         requirements = sorted.filter { $0.kind == .requirement }
         glossary = sorted.filter { $0.kind == .glossary }.sorted { ($0.reading ?? $0.title, $0.id) < ($1.reading ?? $1.title, $1.id) }

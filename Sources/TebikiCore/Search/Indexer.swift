@@ -74,6 +74,41 @@ enum Indexer {
         }
     }
 
+    /// The search lexicon of content/registries/variants.yml, as written (the browser
+    /// normalises it like the glossary synonyms).
+    struct VariantsJSON: Encodable, Equatable, JSONWritable {
+        struct Rewrite: Encodable, Equatable, JSONWritable {
+            var from: [String]
+            var to: [String]
+            func write(to w: inout JSONWriter) {
+                w.beginObject(); w.key("from"); w.strings(from); w.key("to"); w.strings(to); w.endObject()
+            }
+        }
+        var groups: [[String]]
+        var rewrites: [Rewrite]
+        var spellings: [[String]]
+        var stopwords: [String]
+        var weak: [String]
+
+        init(_ v: SearchVariants) {
+            groups = v.groups
+            rewrites = v.rewrites.map { Rewrite(from: $0.from, to: $0.to) }
+            spellings = v.spellings
+            stopwords = v.stopwords
+            weak = v.weak
+        }
+
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("groups"); groups.write(to: &w)
+            w.key("rewrites"); rewrites.write(to: &w)
+            w.key("spellings"); spellings.write(to: &w)
+            w.key("stopwords"); w.strings(stopwords)
+            w.key("weak"); w.strings(weak)
+            w.endObject()
+        }
+    }
+
     struct Index: Encodable, JSONWritable {
         var version = 1
         var fields = Indexer.fields
@@ -82,6 +117,7 @@ enum Indexer {
         /// Token → flat triples (doc, field, tf); Int32 halves the memory of the largest table.
         var postings: [String: [Int32]]
         var synonyms: [[String]]
+        var variants: VariantsJSON
         var facets: [FacetInfo]
         var grades: [GradeInfo]
 
@@ -93,10 +129,23 @@ enum Indexer {
             w.key("grades"); grades.write(to: &w)
             w.key("postings"); w.object(postings) { w, v in w.ints(v) }
             w.key("synonyms"); synonyms.write(to: &w)
+            w.key("variants"); variants.write(to: &w)
             w.key("version"); w.int(version)
             w.key("weights"); w.ints(weights)
             w.endObject()
         }
+    }
+
+    /// The names by which people refer to the documents a page cites: each source's aliases,
+    /// else its title.
+    static func sourceNames(_ page: ContentPage, _ model: SiteModel) -> String {
+        var seen = Set<String>()
+        var names: [String] = []
+        for ref in page.sources where seen.insert(ref.doc).inserted {
+            guard let doc = model.sourceByKey[ref.doc] else { continue }
+            names += doc.aliases.isEmpty ? [doc.title] : doc.aliases
+        }
+        return names.joined(separator: " ")
     }
 
     static func facetJSON(_ page: ContentPage, config: SiteConfig) -> [String: FacetJSON] {
@@ -152,7 +201,10 @@ enum Indexer {
                 var body = plainTexts[page.id] ?? ""
                 if page.kind == .checklist { body = page.items.map(\.text).joined(separator: "\n") + "\n" + body }
                 if page.kind == .glossary { body = page.synonyms.joined(separator: "、") + "\n" + body }
-                let fieldTexts = [page.title, page.id, page.summary, body]
+                // The identifier field also holds the short names of the documents the page cites
+                // (統一基準, 手引書), so 「統一基準 8.1.2」 finds the rule; never their sections
+                // (those are matched exactly through the key table).
+                let fieldTexts = [page.title, page.id + " " + sourceNames(page, model), page.summary, body]
                 var terms: [(token: SearchText.TokenKey, field: Int32, tf: Int32)] = []
                 var counts: [SearchText.TokenKey: Int32] = [:]
                 for (fieldIndex, text) in fieldTexts.enumerated() {
@@ -195,7 +247,8 @@ enum Indexer {
             for (token, i) in p.slot { postings[token.string] = p.lists[i] }
         }
         let synonyms = model.glossary.map { ([$0.title] + $0.synonyms).map(SearchText.normalize).uniqued() }.filter { $0.count > 1 }
-        return Index(docs: docs, postings: postings, synonyms: synonyms, facets: facetInfo(model.config), grades: gradeInfo(model.config))
+        return Index(docs: docs, postings: postings, synonyms: synonyms, variants: VariantsJSON(model.variants),
+                     facets: facetInfo(model.config), grades: gradeInfo(model.config))
     }
 
     /// `search/index.json` (the documented complete index).
@@ -494,6 +547,7 @@ enum SearchShards {
         var fields: [String]
         var weights: [Int]
         var synonyms: [[String]]
+        var variants: Indexer.VariantsJSON
         var facets: [Indexer.FacetInfo]
         var grades: [Indexer.GradeInfo]
         var hash = "fnv1a32"
@@ -523,6 +577,7 @@ enum SearchShards {
             w.key("shards"); shards.write(to: &w)
             w.key("status"); status.write(to: &w)
             w.key("synonyms"); synonyms.write(to: &w)
+            w.key("variants"); variants.write(to: &w)
             w.key("version"); w.int(version)
             w.key("weights"); w.ints(weights)
             w.endObject()
@@ -775,7 +830,7 @@ enum SearchShards {
             }
         }
         return Manifest(version: index.version, fields: index.fields, weights: index.weights, synonyms: index.synonyms,
-                                facets: index.facets, grades: index.grades, docs: index.docs.count, docsPerShard: perShard,
+                                variants: index.variants, facets: index.facets, grades: index.grades, docs: index.docs.count, docsPerShard: perShard,
                                 shards: Counts(p: p, t: t, k: k, d: d), status: status, long: long,
                                 keyChars: String(String.UnicodeScalarView(keyChars.sorted { $0.value < $1.value })),
                                 glossary: glossary, build: "")

@@ -111,7 +111,7 @@ function shardIndex(index, options) {
   docs.forEach((doc, i) => {
     if (doc.kind === 'glossary' && !(doc.status && doc.status !== 'active')) glossary.push([i, doc.title, doc.url]);
   });
-  put('m', 0, {
+  put('m', 0, Object.assign({
     format: 1,
     version: index.version,
     fields: index.fields,
@@ -128,7 +128,7 @@ function shardIndex(index, options) {
     keyChars: Array.from(keyChars).sort().join(''),
     glossary,
     build: 'test',
-  });
+  }, index.variants ? { variants: index.variants } : {}));
   return files;
 }
 

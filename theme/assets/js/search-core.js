@@ -157,6 +157,8 @@
       docs: [],
       postings: {},
       synonyms: [],
+      variants: null,
+      lexicon: null,
       weights: [10, 8, 4, 1],
       facets: [],
       n: 0,
@@ -181,6 +183,7 @@
       docs,
       postings: index.postings || {},
       synonyms: prepareSynonyms(index.synonyms),
+      variants: index.variants || null,
       weights: index.weights || [10, 8, 4, 1],
       facets: index.facets || [],
       n: docs.length,
@@ -322,42 +325,241 @@
   }
 
   // ---------------------------------------------------------------------------------------
-  // Query parsing and synonyms
+  // Query analysis (docs/search.md "Query analysis")
+  //
+  // Staff type sentences, not keywords: 「委託先が下請けに出したいと言ってきた」. The query is
+  // split into words (Intl.Segmenter where the browser has it, else at changes of script),
+  // particles and auxiliaries are dropped, and the remaining content words are joined into
+  // chunks (委託|先 → 委託先). Entries of the lexicon (glossary synonyms and the content's
+  // variants registry) are matched against whole words or runs of words, never inside a word.
+  // Each chunk is a term whose alternatives are scored on the index's bigrams.
   // ---------------------------------------------------------------------------------------
 
-  function expandTerms(query, groups) {
-    const terms = normalize(query).split(/\s+/).filter(Boolean);
-    return terms.map((term) => {
-      const alts = [term];
-      for (const g of groups) {
-        // The longest member the term equals or contains; it is replaced by every member.
-        let hit = '';
-        for (const m of g) if (m.length > hit.length && term.includes(m)) hit = m;
-        if (!hit) continue;
-        for (const m of g) alts.push(term === hit ? m : term.split(hit).join(m));
+  // Particles, auxiliaries and sentence endings typed around the content words. Grammar of the
+  // language, not of the domain; a site adds its own through the variants registry.
+  const FUNCTION_WORDS = new Set([
+    'が', 'を', 'に', 'の', 'で', 'と', 'へ', 'や', 'は', 'も', 'か', 'な', 'ね', 'よ', 'て', 'た', 'だ',
+    'から', 'まで', 'より', 'など', 'って', 'たい', 'たく', 'ない', 'なく', 'です', 'ます', 'でも',
+    'ときの', 'とき', 'ときに', 'ため', 'ための', 'ように', 'ような', 'について', 'における', 'に関する',
+    'すれば', 'よい', 'いい', 'いか', 'ですか', 'でしょうか', 'ください', 'ほしい', 'したい', 'して',
+    'した', 'する', 'される', 'させる', 'させ', 'られる', 'れる', 'せる', 'いる', 'ある', 'なる',
+    'できる', 'きた', 'きて', 'くる', 'こと', 'もの', 'とっても', 'どう', 'どうすれば', 'どこ', 'なに',
+    'なにを', 'いつ', 'だれ', 'べき', 'あと', 'まえ', 'うち', 'もう', 'また', 'および', 'または',
+  ].map((w) => normalize(w)));
+
+  // Script classes for the fallback splitter and for the shape of a chunk.
+  function scriptOf(c) {
+    if (c >= 0x3041 && c <= 0x309F) return 'h';
+    if (c >= 0x30A1 && c <= 0x30FF && c !== 0x30FB) return 'k';
+    if (isCJK(c)) return 'c';
+    if (isWordCode(c)) return 'w';
+    return '';
+  }
+
+  let segmenter;
+  function segmentsOf(text) {
+    if (segmenter === undefined) {
+      try { segmenter = new Intl.Segmenter('ja', { granularity: 'word' }); } catch (e) { segmenter = null; }
+    }
+    if (segmenter) {
+      return Array.from(segmenter.segment(text), (x) => ({ raw: x.segment, word: !!x.isWordLike }));
+    }
+    // Without Intl.Segmenter: a new segment at every change of script.
+    const out = [];
+    let cur = '';
+    let cls = null;
+    for (const ch of text) {
+      const k = scriptOf(ch.charCodeAt(0)) || (/[0-9A-Za-z.()]/.test(ch) ? 'w' : '');
+      if (cur && k !== cls) { out.push({ raw: cur, word: cls !== '' }); cur = ''; }
+      cur += ch;
+      cls = k;
+    }
+    if (cur) out.push({ raw: cur, word: cls !== '' });
+    return out;
+  }
+
+  function allHiragana(s) {
+    for (let i = 0; i < s.length; i++) if (scriptOf(s.charCodeAt(i)) !== 'h') return false;
+    return s.length > 0;
+  }
+
+  // A section number as the sources write it: 8.1.2, 9.3.1(13), 1.2.5.1(1)(a).
+  const SECTION_SPAN = /[0-9]+(?:\.[0-9]+)+(?:\([0-9a-zA-Z]+\))*|[0-9]+(?:\([0-9a-zA-Z]+\))+/g;
+  const SECTION_WORD = /^[0-9]+(\.[0-9]+)+[0-9a-z().]*$|^[0-9]+\([0-9a-z]+\)[0-9a-z()]*$/;
+
+  const OKURIGANA = /^(.*[\u3400-\u9fff\uf900-\ufaff\u3005])([\u3041-\u309f]+)$/;
+
+  function prepareLexicon(synonyms, variants) {
+    const v = variants || {};
+    const entries = new Map(); // normalised word -> [alternatives]
+    const stems = new Map(); // normalised kanji stem of a verb entry (運ぶ → 運) -> [alternatives]
+    const add = (word, alts, raw) => {
+      const w = normalize(word).trim();
+      if (!w) return;
+      const list = entries.get(w) || [];
+      for (const a of alts) { const n = normalize(a).trim(); if (n && !list.includes(n)) list.push(n); }
+      entries.set(w, list);
+      // A verb or adjective written with okurigana (運ぶ) also matches its other forms
+      // (運び, 運んで). Only entries written here: the glossary's synonyms come normalised, and
+      // after normalisation katakana cannot be told from okurigana.
+      const m = raw ? OKURIGANA.exec(String(word).normalize('NFKC').trim()) : null;
+      if (m) {
+        const stem = normalize(m[1]);
+        if (!stems.has(stem)) stems.set(stem, list);
       }
-      return { term, alternatives: unique(alts) };
-    });
+    };
+    for (const g of synonyms || []) for (const m of g) add(m, g, false);
+    for (const g of v.groups || []) for (const m of g) add(m, g, true);
+    for (const r of v.rewrites || []) {
+      const from = Array.isArray(r) ? r[0] : r.from;
+      const to = Array.isArray(r) ? r[1] : r.to;
+      for (const m of from || []) add(m, [m].concat(to || []), true);
+    }
+    const spellings = (v.spellings || []).map((g) => unique(g.map((m) => normalize(m).trim()).filter(Boolean)));
+    const stop = new Set(FUNCTION_WORDS);
+    for (const w of v.stopwords || []) stop.add(normalize(w).trim());
+    const weak = new Set((v.weak || []).map((w) => normalize(w).trim()));
+    let longest = 1;
+    for (const w of entries.keys()) longest = Math.max(longest, w.length);
+    return { entries, stems, spellings, stop, weak, longest };
+  }
+
+  function lexiconOf(p) {
+    if (!p.lexicon) p.lexicon = prepareLexicon(p.synonyms, p.variants);
+    return p.lexicon;
+  }
+
+  // The lexicon's alternatives for a whole word (normalised `w`, as typed `raw`): an entry, or
+  // the stem of a verb entry followed by okurigana.
+  function lexiconAlternatives(lex, w, raw) {
+    const hit = lex.entries.get(w);
+    if (hit) return hit;
+    const m = OKURIGANA.exec(raw);
+    if (m) return lex.stems.get(normalize(m[1])) || null;
+    return null;
+  }
+
+  // How much a chunk says about the topic: 1 for a compound, a katakana or Latin word or a
+  // lexicon word; less for a lone kanji, a verb (one kanji + okurigana) or hiragana.
+  function chunkShape(w, raw, pinned, lex) {
+    if (lex.weak.has(w)) return 0.2;
+    if (pinned) return 1;
+    const core = raw.replace(/[\u3041-\u309f]+$/, '');
+    if (!core) return 0.4;
+    if (core.length === 1 && isCJK(core.charCodeAt(0))) return raw.length === 1 ? 0.25 : 0.35;
+    return 1;
   }
 
   /**
-   * Splits the query into terms and expands each with the synonym groups.
-   * Returns [{term, alternatives: [normalised string, …]}] (the term itself comes first).
+   * The words of a query: {terms: [{term, alternatives, factors, shape, segments}], sections}.
+   * `lex` from prepareLexicon.
    */
-  function expandSynonyms(query, index) {
-    return expandTerms(query, index ? prepare(index).synonyms : []);
+  function analyzeQuery(query, lex) {
+    let text = String(query == null ? '' : query).normalize('NFKC');
+    // Section numbers first, whole (the segmenter would split 9.3.1(13) at the brackets).
+    const sections = [];
+    text = text.replace(SECTION_SPAN, (m) => { sections.push(normalize(m)); return ' '; });
+    const segs = [];
+    for (const part of text.split(/\s+/)) {
+      if (!part) continue;
+      if (segs.length) segs.push({ n: '', raw: '', kind: 'sep' });
+      for (const sg of segmentsOf(part)) {
+        const n = normalize(sg.raw).trim();
+        const raw = sg.raw.trim();
+        let kind = 'content';
+        if (!sg.word || !tokenizeNormalized(n).length) kind = SECTION_WORD.test(n) ? 'content' : 'sep';
+        else if (allHiragana(raw) && (lex.stop.has(n) || (n.length <= 2 && !lex.entries.has(n)))) kind = 'func';
+        else if (lex.stop.has(n) && !lex.entries.has(n)) kind = 'func';
+        segs.push({ n, raw, kind });
+      }
+    }
+    // Lexicon entries over runs of words (longest first), then chunks of content words.
+    const chunks = [];
+    let cur = null;
+    const close = () => { if (cur) { chunks.push(cur); cur = null; } };
+    for (let i = 0; i < segs.length;) {
+      const sg = segs[i];
+      if (sg.kind === 'sep') { close(); i++; continue; }
+      let pinned = null;
+      let joined = '';
+      let joinedRaw = '';
+      for (let j = i; j < segs.length && j < i + 8 && segs[j].kind !== 'sep'; j++) {
+        joined += segs[j].n;
+        joinedRaw += segs[j].raw;
+        if (joined.length > lex.longest + 4) break;
+        const alts = lexiconAlternatives(lex, joined, joinedRaw);
+        if (!alts) continue;
+        // A run may end in a particle only when an entry itself does, or in okurigana and
+        // auxiliaries after a verb's stem (終|わっ|たら).
+        if (segs[j].kind !== 'content' && !lex.entries.has(joined) && !allHiragana(segs[j].raw)) continue;
+        pinned = { end: j, word: joined, raw: joinedRaw, alts };
+      }
+      if (pinned) {
+        close();
+        chunks.push({ term: pinned.word, raw: pinned.raw, lexicon: pinned.alts, segments: [pinned.word] });
+        i = pinned.end + 1;
+        continue;
+      }
+      if (sg.kind === 'func') { close(); i++; continue; }
+      if (SECTION_WORD.test(sg.n)) { close(); sections.push(sg.n); i++; continue; }
+      if (!cur) cur = { term: '', raw: '', lexicon: null, segments: [] };
+      cur.term += sg.n;
+      cur.raw += sg.raw;
+      cur.segments.push(sg.n);
+      i++;
+    }
+    close();
+    const terms = [];
+    for (const c of chunks) {
+      const w = c.term;
+      const alts = [w];
+      const factors = [1];
+      const push = (a, f) => {
+        if (!a || !tokenizeNormalized(a).length) return;
+        const k = alts.indexOf(a);
+        if (k < 0) { alts.push(a); factors.push(f); } else if (factors[k] < f) factors[k] = f;
+      };
+      for (const a of c.lexicon || []) push(a, 1);
+      for (const g of lex.spellings) {
+        for (const m of g) {
+          if (!w.includes(m)) continue;
+          for (const o of g) if (o !== m) push(w.split(m).join(o), 1);
+        }
+      }
+      // 持ち出す → 持ち出 (matches 持ち出し); only when a compound is left.
+      const stem = c.lexicon ? null : OKURIGANA.exec(c.raw);
+      if (stem && Array.from(stem[1]).length >= 2) push(normalize(stem[1]), 0.8);
+      // ISO27001 → iso 27001; windows10 → windows 10.
+      if (/[a-z][0-9]|[0-9][a-z]/.test(w)) push(w.replace(/([a-z])([0-9])/g, '$1 $2').replace(/([0-9])([a-z])/g, '$1 $2'), 1);
+      terms.push({ term: w, alternatives: alts, factors, shape: chunkShape(w, c.raw, !!c.lexicon, lex), segments: c.segments });
+    }
+    // A query that is only a section number also finds the pages that mention it.
+    if (!terms.length && sections.length === 1) {
+      terms.push({ term: sections[0], alternatives: [sections[0]], factors: [1], shape: 1, segments: [] });
+    }
+    return { terms, sections };
   }
 
-  // Terms with at least one token, and the query token that also matches as a prefix.
+  /**
+   * The words of a query with their alternatives (docs/search.md "Query analysis"):
+   * [{term, alternatives: [normalised string, …]}] (the word itself comes first).
+   */
+  function expandSynonyms(query, index) {
+    const p = index ? prepare(index) : newSource({});
+    return analyzeQuery(query, lexiconOf(p)).terms.map((t) => ({ term: t.term, alternatives: t.alternatives }));
+  }
+
+  // Terms with at least one token, the section numbers, and the query token that also matches
+  // as a prefix (the last Latin token of the query, while it is being typed).
   function parseQuery(p, query) {
-    const terms = expandTerms(query, p.synonyms).filter(
-      (t) => t.alternatives.some((a) => tokenizeNormalized(a).length > 0));
-    // The last Latin token of the query also matches as a prefix.
+    const { terms, sections } = analyzeQuery(query, lexiconOf(p));
     let prefixToken = null;
-    for (const t of terms) {
-      for (const tok of tokenizeNormalized(t.term)) if (isWordToken(tok)) prefixToken = tok;
+    const tail = normalize(query).trimEnd();
+    const last = tokenizeNormalized(tail).pop();
+    if (last && isWordToken(last) && tail.endsWith(last)) {
+      for (const t of terms) for (const a of t.alternatives) if (tokenizeNormalized(a).includes(last)) prefixToken = last;
     }
-    return { terms, prefixToken };
+    return { terms, prefixToken, sections };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -437,34 +639,64 @@
     return scores;
   }
 
-  // Documents matching one term (any alternative): Map docIndex -> [[altIndex, baseScore], …];
-  // `alts` describes the alternatives ({alt, bigrams}).
+  // An alternative of a term matches a document when the document has most of the
+  // alternative's tokens: the share of its idf mass the document has (the coverage) is at
+  // least MIN_COVER. Its score is the tokens' scores times coverage² (a partial match of a
+  // long compound counts, but far less than the whole).
+  const MIN_COVER = 0.6;
+
+  // Documents matching one term (any alternative): Map docIndex -> [[altIndex, baseScore,
+  // coverage], …]; `alts` describes the alternatives ({alt, bigrams}), `weight` is how much the
+  // term counts towards a document's coverage of the query (0 when no document has it).
   function termMatches(p, term, prefixToken, allowed, cache) {
     const result = new Map();
     result.alts = [];
-    for (const alt of term.alternatives) {
+    result.weight = 0;
+    result.shape = term.shape == null ? 1 : term.shape;
+    term.alternatives.forEach((alt, k) => {
       const toks = unique(tokenizeNormalized(alt));
-      if (toks.length === 0) continue;
+      if (toks.length === 0) return;
+      const factor = term.factors ? term.factors[k] : 1;
+      const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
+      const w = perToken.map((m) => (m.size ? Math.log(1 + p.n / m.size) : 0));
+      let mass = 0;
+      for (const x of w) mass += x;
+      if (mass === 0) return;
+      result.weight = Math.max(result.weight, result.shape * (mass / toks.length));
       const ai = result.alts.length;
       result.alts.push({ alt, bigrams: toks.filter(isBigram), masks: null });
-      const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
-      perToken.sort((a, b) => a.size - b.size);
-      for (const [d, s0] of perToken[0]) {
-        if (!allowed(d)) continue;
-        let s = s0;
-        let ok = true;
-        for (let k = 1; k < perToken.length; k++) {
-          const v = perToken[k].get(d);
-          if (v === undefined) { ok = false; break; }
-          s += v;
+      const seen = new Map();
+      perToken.forEach((m, i) => {
+        if (!w[i]) return;
+        for (const [d, sc] of m) {
+          const e = seen.get(d);
+          if (e) { e[0] += w[i]; e[1] += sc; } else seen.set(d, [w[i], sc]);
         }
-        if (!ok) continue;
+      });
+      for (const [d, [have, sc]] of seen) {
+        const c = have / mass;
+        if (c < MIN_COVER - 1e-9 || !allowed(d)) continue;
+        const cover = c > 1 - 1e-9 ? 1 : c;
         let list = result.get(d);
         if (!list) result.set(d, (list = []));
-        list.push([ai, s]);
+        list.push([ai, sc * cover * cover * factor, cover]);
       }
-    }
+    });
     return result;
+  }
+
+  // A document's coverage of the query: the terms it matches, weighted (0…1).
+  function coverageOf(ev, d) {
+    if (!ev.totalWeight) return 0;
+    let have = 0;
+    for (const m of ev.perTerm) {
+      const alts = m.get(d);
+      if (!alts || !m.weight) continue;
+      let c = 0;
+      for (const a of alts) if (a[2] > c) c = a[2];
+      have += m.weight * c;
+    }
+    return have / ev.totalWeight;
   }
 
   function evaluate(p, query, opts) {
@@ -480,40 +712,46 @@
       return v;
     };
 
-    const { terms, prefixToken } = parseQuery(p, query);
+    const { terms, prefixToken, sections } = parseQuery(p, query);
     const cache = new Map();
     const perTerm = terms.map((t) => termMatches(p, t, prefixToken, allowed, cache));
+    let totalWeight = 0;
+    for (const m of perTerm) totalWeight += m.weight;
 
-    // Matching documents in the order the scores are summed, and the order of the terms.
-    let mode = 'and';
-    let order = [];
-    let sumOrder = [];
-    if (perTerm.length) {
-      const sorted = perTerm.slice().sort((a, b) => a.size - b.size);
-      for (const d of sorted[0].keys()) {
-        if (sorted.every((m) => m.has(d))) order.push(d);
-      }
-      sumOrder = sorted;
-      if (order.length === 0 && perTerm.length > 1) {
-        const seen = new Set();
-        for (const m of perTerm) for (const d of m.keys()) if (!seen.has(d)) { seen.add(d); order.push(d); }
-        if (order.length) { mode = 'or'; sumOrder = perTerm; }
-      }
+    // Every document that matches a term; `all` is whether one matches every term that occurs
+    // anywhere in the site.
+    const order = [];
+    const seen = new Set();
+    for (const m of perTerm) for (const d of m.keys()) if (!seen.has(d)) { seen.add(d); order.push(d); }
+    const ev = { terms, prefixToken, perTerm, totalWeight, order, bonus: new Map(), cover: new Map() };
+    let all = false;
+    for (const d of order) {
+      const c = coverageOf(ev, d);
+      ev.cover.set(d, c);
+      if (c > 1 - 1e-9) all = true;
     }
+    ev.mode = order.length === 0 || all ? 'and' : 'partial';
+    // The words no page has (for the page's message).
+    ev.missing = terms.filter((t, i) => !perTerm[i].weight).map((t) => t.term);
 
-    // Exact ID or section.
-    const bonus = new Map();
+    // Exact ID or section: the whole query, and every section number in it.
     const addBonus = (d, b) => {
-      if (!bonus.has(d)) { bonus.set(d, []); if (!sumOrder.some((m) => m.has(d))) order.push(d); }
-      bonus.get(d).push(b);
+      if (!ev.bonus.has(d)) { ev.bonus.set(d, []); if (!seen.has(d)) { seen.add(d); order.push(d); ev.cover.set(d, 0); } }
+      ev.bonus.get(d).push(b);
     };
     const nq = normalize(query).trim();
-    if (nq) {
-      const kb = p.keyBonuses(nq);
-      for (const d of kb.ids) if (allowed(d)) addBonus(d, EXACT_BONUS);
-      for (const [d, b] of kb.sections) if (allowed(d)) addBonus(d, b);
+    const keys = unique([nq].concat(sections)).filter(Boolean);
+    for (const key of keys) {
+      const kb = p.keyBonuses(key);
+      const got = new Set();
+      // A section number inside a longer query (統一基準 8.1.2) counts with the rest of the
+      // query: its bonus is smaller and grows with the document's coverage of the other words.
+      const inner = key !== nq;
+      const scale = (b) => (inner ? (b === EXACT_BONUS ? 2 * SECTION_PREFIX_BONUS : SECTION_PREFIX_BONUS) : b);
+      for (const d of kb.ids) if (allowed(d) && !got.has(d)) { got.add(d); addBonus(d, EXACT_BONUS); }
+      for (const [d, b] of kb.sections) if (allowed(d) && !got.has(d)) { got.add(d); addBonus(d, inner ? -scale(b) : b); }
     }
-    return { terms, prefixToken, mode, order, sumOrder, bonus };
+    return ev;
   }
 
   const EXACT = 0;
@@ -562,20 +800,31 @@
     return (mask & 1) ? 3 : (mask & 12) ? 1.5 : 1;
   }
 
+  // Score of document d: per term its best alternative (times the phrase factor when the
+  // document has the whole alternative), weighted by the term's shape, times a factor for how
+  // much of the query the document covers; plus the ID and section bonuses. `which` bounds the
+  // phrase factor of a document that is not at hand (sharded form).
   function scoreOf(p, ev, d, which) {
-    let s;
-    for (const m of ev.sumOrder) {
+    let s = 0;
+    let any = false;
+    for (const m of ev.perTerm) {
       const alts = m.get(d);
       if (!alts) continue;
-      let best;
-      for (const [ai, base] of alts) {
-        const f = phraseFactor(p, d, m.alts[ai], which);
+      let best = 0;
+      for (const [ai, base, cover] of alts) {
+        const f = cover === 1 ? phraseFactor(p, d, m.alts[ai], which) : 1;
         const v = f === 1 ? base : base * f;
-        if (!(best >= v)) best = v;
+        if (v > best) best = v;
       }
-      s = s === undefined ? best : s + best;
+      s += m.shape * best;
+      any = true;
     }
-    for (const b of ev.bonus.get(d) || []) s = (s || 0) + b;
+    if (any) {
+      const c = ev.cover.get(d) || 0;
+      s *= 0.1 + 0.9 * c * c;
+    }
+    // A negative bonus is a section inside a longer query (see evaluate).
+    for (const b of ev.bonus.get(d) || []) s += b > 0 ? b : -b * (ev.totalWeight ? 0.3 + 0.7 * (ev.cover.get(d) || 0) : 1);
     return s;
   }
 
@@ -627,7 +876,7 @@
       excerpt: excerptFor(p.docs[d], needles),
       titleMarks: findMarks(p.docs[d].title || '', needles),
     }));
-    return { results, total, mode: ev.mode };
+    return { results, total, mode: ev.mode, missing: ev.missing };
   }
 
   function limitOf(opts) {
@@ -738,6 +987,7 @@
     const p = newSource({
       docs,
       synonyms: prepareSynonyms(m.synonyms),
+      variants: m.variants || null,
       weights: m.weights || [10, 8, 4, 1],
       facets: m.facets || [],
       n,
@@ -820,7 +1070,7 @@
     // when the query could be an ID or a section, and the facet table when filtering.
     async function load(query, opts) {
       const S = m.shards;
-      const { terms, prefixToken } = parseQuery(p, query);
+      const { terms, prefixToken, sections } = parseQuery(p, query);
       const tokens = new Set();
       const chars = new Set();
       let prefix = null;
@@ -835,9 +1085,10 @@
       }
       const side = [];
       if (hasAnySelection(opts.filters) && !p.facetRows) side.push(get('f', 0).then((rows) => { p.facetRows = rows; }));
-      const nq = normalize(query).trim();
-      if (nq && Array.from(nq).every((c) => (m.keyChars || '').includes(c))) {
-        side.push(get('k', shardOf(nq, S.k)).then((table) => p.addKeys(table)));
+      for (const key of unique([normalize(query).trim()].concat(sections))) {
+        if (key && Array.from(key).every((c) => (m.keyChars || '').includes(c))) {
+          side.push(get('k', shardOf(key, S.k)).then((table) => p.addKeys(table)));
+        }
       }
       const vocab = async (c) => get('t', shardOf(c, S.t));
       if (prefix) {
@@ -892,15 +1143,13 @@
   // Excerpts
   // ---------------------------------------------------------------------------------------
 
+  // What the results mark: the query's words and their alternatives, never single bigrams
+  // (再委託 must not mark every 委託); a long compound also marks its own words.
   function collectNeedles(terms, prefixToken) {
     const set = new Set();
     for (const t of terms) {
-      for (const a of t.alternatives) {
-        const toks = tokenizeNormalized(a);
-        if (!toks.length) continue;
-        set.add(a);
-        for (const tok of toks) set.add(tok);
-      }
+      for (const a of t.alternatives) if (tokenizeNormalized(a).length) set.add(a);
+      if (t.term.length >= 4) for (const sg of t.segments || []) if (sg.length >= 2) set.add(sg);
     }
     if (prefixToken) set.add(prefixToken);
     return Array.from(set).filter(Boolean).sort((a, b) => b.length - a.length);
