@@ -246,7 +246,12 @@ enum Indexer {
         for p in parts {
             for (token, i) in p.slot { postings[token.string] = p.lists[i] }
         }
-        let synonyms = model.glossary.map { ([$0.title] + $0.synonyms).map(SearchText.normalize).uniqued() }.filter { $0.count > 1 }
+        // As written (the browser normalises them; the page shows them as suggestions), one
+        // per normalised form.
+        let synonyms = model.glossary.map { term -> [String] in
+            var seen = Set<String>()
+            return ([term.title] + term.synonyms).filter { seen.insert(SearchText.normalize($0)).inserted }
+        }.filter { $0.count > 1 }
         return Index(docs: docs, postings: postings, synonyms: synonyms, variants: VariantsJSON(model.variants),
                      facets: facetInfo(model.config), grades: gradeInfo(model.config))
     }

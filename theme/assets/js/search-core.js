@@ -393,9 +393,11 @@
     const v = variants || {};
     const entries = new Map(); // normalised word -> [alternatives]
     const stems = new Map(); // normalised kanji stem of a verb entry (運ぶ → 運) -> [alternatives]
+    const shown = new Map(); // normalised word -> the word as written (for suggestions)
     const add = (word, alts, raw) => {
       const w = normalize(word).trim();
       if (!w) return;
+      for (const a of alts) { const n = normalize(a).trim(); if (n && !shown.has(n)) shown.set(n, String(a).trim()); }
       const list = entries.get(w) || [];
       for (const a of alts) { const n = normalize(a).trim(); if (n && !list.includes(n)) list.push(n); }
       entries.set(w, list);
@@ -421,7 +423,7 @@
     const weak = new Set((v.weak || []).map((w) => normalize(w).trim()));
     let longest = 1;
     for (const w of entries.keys()) longest = Math.max(longest, w.length);
-    return { entries, stems, spellings, stop, weak, longest };
+    return { entries, stems, spellings, stop, weak, longest, shown };
   }
 
   function lexiconOf(p) {
@@ -483,7 +485,11 @@
       let pinned = null;
       let joined = '';
       let joinedRaw = '';
+      let lastContent = i;
       for (let j = i; j < segs.length && j < i + 8 && segs[j].kind !== 'sep'; j++) {
+        // Past a content word, at most one hiragana word (okurigana: 終|わっ) joins the run,
+        // unless an entry spans particles (ネットの無料サービス).
+        if (segs[j].kind === 'content') lastContent = j;
         joined += segs[j].n;
         joinedRaw += segs[j].raw;
         if (joined.length > lex.longest + 4) break;
@@ -491,7 +497,7 @@
         if (!alts) continue;
         // A run may end in a particle only when an entry itself does, or in okurigana and
         // auxiliaries after a verb's stem (終|わっ|たら).
-        if (segs[j].kind !== 'content' && !lex.entries.has(joined) && !allHiragana(segs[j].raw)) continue;
+        if (segs[j].kind !== 'content' && !lex.entries.has(joined) && (!allHiragana(segs[j].raw) || j > lastContent + 1)) continue;
         pinned = { end: j, word: joined, raw: joinedRaw, alts };
       }
       if (pinned) {
@@ -658,16 +664,17 @@
       if (toks.length === 0) return;
       const factor = term.factors ? term.factors[k] : 1;
       const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
-      const w = perToken.map((m) => (m.size ? Math.log(1 + p.n / m.size) : 0));
+      // A token no page has weighs as the rarest: a word whose bigrams are mostly absent does
+      // not match on the few common ones (無関係 does not match every 関係).
+      const w = perToken.map((m) => Math.log(1 + p.n / Math.max(1, m.size)));
       let mass = 0;
       for (const x of w) mass += x;
-      if (mass === 0) return;
-      result.weight = Math.max(result.weight, result.shape * (mass / toks.length));
+      if (perToken.every((m) => m.size === 0)) return;
       const ai = result.alts.length;
       result.alts.push({ alt, bigrams: toks.filter(isBigram), masks: null });
       const seen = new Map();
+      let matched = false;
       perToken.forEach((m, i) => {
-        if (!w[i]) return;
         for (const [d, sc] of m) {
           const e = seen.get(d);
           if (e) { e[0] += w[i]; e[1] += sc; } else seen.set(d, [w[i], sc]);
@@ -677,10 +684,12 @@
         const c = have / mass;
         if (c < MIN_COVER - 1e-9 || !allowed(d)) continue;
         const cover = c > 1 - 1e-9 ? 1 : c;
+        matched = true;
         let list = result.get(d);
         if (!list) result.set(d, (list = []));
         list.push([ai, sc * cover * cover * factor, cover]);
       }
+      if (matched) result.weight = Math.max(result.weight, result.shape * (mass / toks.length));
     });
     return result;
   }
@@ -1136,7 +1145,17 @@
       }
     }
 
-    return { manifest, search: searchSharded, loaded: () => log.slice() };
+    // The query's words and the other words they are also searched by (for suggestions).
+    async function analyze(query) {
+      await manifest();
+      return parseQuery(p, query).terms.map((t) => ({
+        term: t.term,
+        alternatives: t.alternatives,
+        display: t.alternatives.slice(1).map((a) => lexiconOf(p).shown.get(a)).filter(Boolean),
+      }));
+    }
+
+    return { manifest, search: searchSharded, analyze, loaded: () => log.slice() };
   }
 
   // ---------------------------------------------------------------------------------------

@@ -421,6 +421,8 @@
       ]).then(([a, b]) => ({ unfiltered: a.total, retired: b.total }), () => ({ unfiltered: 0, retired: 0 }));
     }
 
+    let analyzed = null;
+
     function renderEmpty(q, filters, includeRetired, counts) {
       if (!empty) return;
       clear(empty);
@@ -456,6 +458,19 @@
         });
         ul.appendChild(li);
       }
+      // Other words for the query's words (glossary synonyms and the variants registry).
+      const others = [];
+      for (const t of analyzed || []) for (const a of t.display || []) if (!others.includes(a)) others.push(a);
+      if (others.length) {
+        const li = el('li', null, '別の言い方で探す: ');
+        others.slice(0, 6).forEach((w, i) => {
+          if (i) li.appendChild(doc.createTextNode('、'));
+          const a = el('a', null, w);
+          a.href = siteRoot() + 'search.html?q=' + encodeURIComponent(w);
+          li.appendChild(a);
+        });
+        ul.appendChild(li);
+      }
       const lookupLi = el('li');
       const lookupLink = el('a', null, '場面から探す');
       lookupLink.href = siteRoot() + 'lookup.html';
@@ -476,8 +491,13 @@
         return;
       }
       let msg = '「' + q.trim() + '」の検索結果: ' + r.total + '件';
-      if (r.mode === 'or') msg += '（すべての語を含むページがないため、いずれかの語を含むページを表示しています）';
-      if (r.total > r.results.length) msg += '。上位' + r.results.length + '件を表示しています';
+      if (r.total > r.results.length) msg += '（上位' + r.results.length + '件を表示）';
+      if (r.total && r.missing && r.missing.length) {
+        msg += '。「' + r.missing.join('」「') + '」を含むページはないため、ほかの語で探した結果です';
+      }
+      if (r.total && r.mode === 'partial') {
+        msg += '。すべての語を含むページはありません。多くの語を含むページから順に表示しています';
+      }
       setStatus(msg);
       if (resultsList) {
         const items = doc.createDocumentFragment();
@@ -500,7 +520,8 @@
       if (!q.trim()) { show(q, null); return; }
       if (resultsList) resultsList.setAttribute('aria-busy', 'true');
       searcher.search(q, { filters, includeRetired, limit })
-        .then((r) => (r.total ? [r, null] : emptyCounts(q.trim(), filters, includeRetired).then((c) => [r, c])))
+        .then((r) => (r.total ? [r, null] : emptyCounts(q.trim(), filters, includeRetired)
+          .then((c) => searcher.analyze(q).then((terms) => { analyzed = terms; return [r, c]; }))))
         .then(([r, counts]) => {
           if (id !== runs) return;
           if (resultsList) resultsList.removeAttribute('aria-busy');
@@ -518,6 +539,10 @@
     }
     input.addEventListener('input', debounce(() => run(true), 150));
     if (retiredBox) retiredBox.addEventListener('change', () => run(true));
+
+    // On a phone the results come first: the filters fold into their summary line.
+    const filtersDetails = doc.getElementById('search-filters-box');
+    if (filtersDetails && globalThis.matchMedia && globalThis.matchMedia('(max-width: 600px)').matches) filtersDetails.open = false;
 
     setStatus('検索インデックスを読み込んでいます…');
     searcher.manifest().then((m) => {
