@@ -564,6 +564,7 @@ enum SearchShards {
         var long: [Int]
         var keyChars: String
         var glossary: [GlossaryEntry]
+        var kinds: [KindRun]
         var build: String
 
         func write(to w: inout JSONWriter) {
@@ -578,6 +579,7 @@ enum SearchShards {
             w.key("grades"); grades.write(to: &w)
             w.key("hash"); w.string(hash)
             w.key("keyChars"); w.string(keyChars)
+            w.key("kinds"); kinds.write(to: &w)
             w.key("long"); w.ints(long)
             w.key("shards"); shards.write(to: &w)
             w.key("status"); status.write(to: &w)
@@ -827,7 +829,9 @@ enum SearchShards {
         var status: [String: String] = [:]
         var glossary: [GlossaryEntry] = []
         var long: [Int] = []
+        var kinds: [KindRun] = []
         for (i, doc) in index.docs.enumerated() {
+            if kinds.last?.kind == doc.kind { kinds[kinds.count - 1].count += 1 } else { kinds.append(KindRun(kind: doc.kind, count: 1)) }
             if doc.text.utf16.count >= Indexer.maxText { long.append(i) }
             if !doc.status.isEmpty && doc.status != "active" { status[String(i)] = doc.status }
             if doc.kind == "glossary" && (doc.status.isEmpty || doc.status == "active") {
@@ -838,7 +842,19 @@ enum SearchShards {
                                 variants: index.variants, facets: index.facets, grades: index.grades, docs: index.docs.count, docsPerShard: perShard,
                                 shards: Counts(p: p, t: t, k: k, d: d), status: status, long: long,
                                 keyChars: String(String.UnicodeScalarView(keyChars.sorted { $0.value < $1.value })),
-                                glossary: glossary, build: "")
+                                glossary: glossary, kinds: kinds, build: "")
+    }
+
+    /// A run of consecutive documents of one kind (the ranking weighs kinds, and the page
+    /// must know a document's kind before loading it).
+    struct KindRun: Encodable, JSONWritable {
+        var kind: String
+        var count: Int
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.unkeyedContainer()
+            try c.encode(kind); try c.encode(count)
+        }
+        func write(to w: inout JSONWriter) { w.beginArray(); w.string(kind); w.int(count); w.endArray() }
     }
 
     /// A postings shard: token → packed postings.

@@ -111,6 +111,11 @@ function shardIndex(index, options) {
   docs.forEach((doc, i) => {
     if (doc.kind === 'glossary' && !(doc.status && doc.status !== 'active')) glossary.push([i, doc.title, doc.url]);
   });
+  const kinds = [];
+  docs.forEach((doc) => {
+    const k = doc.kind || 'requirement';
+    if (kinds.length && kinds[kinds.length - 1][0] === k) kinds[kinds.length - 1][1]++; else kinds.push([k, 1]);
+  });
   put('m', 0, Object.assign({
     format: 1,
     version: index.version,
@@ -127,6 +132,7 @@ function shardIndex(index, options) {
     long,
     keyChars: Array.from(keyChars).sort().join(''),
     glossary,
+    kinds,
     build: 'test',
   }, index.variants ? { variants: index.variants } : {}));
   return files;

@@ -167,6 +167,7 @@
       masks: new Map(),
       known: () => true,
       long: () => true,
+      kindOf(d) { return this.docs[d].kind || 'requirement'; },
     }, fields);
   }
 
@@ -624,6 +625,9 @@
   // ---------------------------------------------------------------------------------------
 
   const KIND_ORDER = { requirement: 0, glossary: 1, checklist: 2, scenario: 3 };
+  // Staff ask which rule applies: a rule ranks above a glossary term, checklist or scenario
+  // that matches as well (they still come first when they match much better).
+  const KIND_PRIOR = { requirement: 1, glossary: 0.6, checklist: 0.5, scenario: 0.6 };
 
   // Per-document score of one query token: Map docIndex -> score (best expansion).
   function tokenScores(p, token, asPrefix, cache) {
@@ -733,11 +737,13 @@
     const seen = new Set();
     for (const m of perTerm) for (const d of m.keys()) if (!seen.has(d)) { seen.add(d); order.push(d); }
     const ev = { terms, prefixToken, perTerm, totalWeight, order, bonus: new Map(), cover: new Map() };
-    let all = false;
+    // `all`: some document has every content word (weak words such as a lone verb stem aside).
+    const strong = perTerm.filter((m) => m.weight && m.shape >= 0.5);
+    let all = strong.length === 0;
     for (const d of order) {
       const c = coverageOf(ev, d);
       ev.cover.set(d, c);
-      if (c > 1 - 1e-9) all = true;
+      if (!all && strong.every((m) => (m.get(d) || []).some((a) => a[2] === 1))) all = true;
     }
     ev.mode = order.length === 0 || all ? 'and' : 'partial';
     // The words no page has (for the page's message).
@@ -830,7 +836,7 @@
     }
     if (any) {
       const c = ev.cover.get(d) || 0;
-      s *= 0.1 + 0.9 * c * c;
+      s *= (0.1 + 0.9 * c * c) * (KIND_PRIOR[p.kindOf(d)] || 1);
     }
     // A negative bonus is a section inside a longer query (see evaluate).
     for (const b of ev.bonus.get(d) || []) s += b > 0 ? b : -b * (ev.totalWeight ? 0.3 + 0.7 * (ev.cover.get(d) || 0) : 1);
@@ -986,6 +992,9 @@
     }
     const known = new Uint8Array(n);
     const long = new Uint8Array(n);
+    const kinds = new Array(n);
+    let at = 0;
+    for (const [k, count] of m.kinds || []) for (let i = 0; i < count && at < n; i++) kinds[at++] = k;
     for (const d of m.long || []) long[d] = 1;
     const keyTable = new Map();
     const valueIndex = (m.facets || []).map((f) => {
@@ -1002,6 +1011,7 @@
       n,
       known: (d) => known[d] === 1,
       long: (d) => long[d] === 1,
+      kindOf: (d) => kinds[d] || 'requirement',
       prefixLists: new Map(),
       charLists: new Map(),
       facetRows: null,
@@ -1167,7 +1177,8 @@
   function collectNeedles(terms, prefixToken) {
     const set = new Set();
     for (const t of terms) {
-      for (const a of t.alternatives) if (tokenizeNormalized(a).length) set.add(a);
+      // A lone character (言 of 言われた) is marked only when it is the whole query.
+      for (const a of t.alternatives) if (tokenizeNormalized(a).length && (a.length > 1 || terms.length === 1)) set.add(a);
       if (t.term.length >= 4) for (const sg of t.segments || []) if (sg.length >= 2) set.add(sg);
     }
     if (prefixToken) set.add(prefixToken);
