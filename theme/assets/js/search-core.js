@@ -629,24 +629,34 @@
   // that matches as well (they still come first when they match much better).
   const KIND_PRIOR = { requirement: 1, glossary: 0.6, checklist: 0.5, scenario: 0.6 };
 
-  // Per-document score of one query token: Map docIndex -> score (best expansion).
+  // Per-document score of one query token (its best expansion), dense over the documents:
+  // {docs: [docIndex, …], score: Float64Array(n)} (score 0 where the token is absent).
   function tokenScores(p, token, asPrefix, cache) {
     const key = (asPrefix ? '>' : '=') + token;
     if (cache.has(key)) return cache.get(key);
-    const scores = new Map();
+    const n = p.n;
+    const score = new Float64Array(n);
+    const acc = new Float64Array(n);
+    const docs = [];
     for (const [t, factor] of expandToken(p, token, asPrefix)) {
       const list = postingsOf(p, t);
       const idf = idfOf(p, t);
-      const perDoc = new Map();
+      const seen = [];
       for (let k = 0; k + 2 < list.length; k += 3) {
-        const w = p.weights[list[k + 1]] || 1;
-        const s = w * (1 + Math.log(Math.max(1, list[k + 2]))) * idf * factor;
-        perDoc.set(list[k], (perDoc.get(list[k]) || 0) + s);
+        const d = list[k];
+        if (acc[d] === 0) seen.push(d);
+        acc[d] += (p.weights[list[k + 1]] || 1) * (1 + Math.log(Math.max(1, list[k + 2]))) * idf * factor;
       }
-      for (const [d, s] of perDoc) if (!(scores.get(d) >= s)) scores.set(d, s);
+      for (const d of seen) {
+        if (score[d] === 0) docs.push(d);
+        if (acc[d] > score[d]) score[d] = acc[d];
+        acc[d] = 0;
+      }
     }
-    cache.set(key, scores);
-    return scores;
+    docs.sort((a, b) => a - b);
+    const r = { docs, score };
+    cache.set(key, r);
+    return r;
   }
 
   // An alternative of a term matches a document when the document has most of the
@@ -655,74 +665,65 @@
   // long compound counts, but far less than the whole).
   const MIN_COVER = 0.6;
 
-  // Documents matching one term (any alternative): Map docIndex -> [[altIndex, baseScore,
-  // coverage], …]; `alts` describes the alternatives ({alt, bigrams}), `weight` is how much the
-  // term counts towards a document's coverage of the query (0 when no document has it).
+  // The documents matching one term (any alternative), dense over the documents:
+  // {docs, best (best coverage per document, 0 = no match), alts: [{alt, bigrams, masks,
+  // base, cover}], weight, shape}; `weight` is how much the term counts towards a document's
+  // coverage of the query (0 when no document has it).
   function termMatches(p, term, prefixToken, allowed, cache) {
-    const result = new Map();
-    result.alts = [];
-    result.weight = 0;
-    result.shape = term.shape == null ? 1 : term.shape;
+    const n = p.n;
+    const result = { docs: [], best: new Float64Array(n), alts: [], weight: 0, shape: term.shape == null ? 1 : term.shape };
     term.alternatives.forEach((alt, k) => {
       const toks = unique(tokenizeNormalized(alt));
       if (toks.length === 0) return;
       const factor = term.factors ? term.factors[k] : 1;
       const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
+      if (perToken.every((m) => m.docs.length === 0)) return;
       // A token no page has weighs as the rarest: a word whose bigrams are mostly absent does
       // not match on the few common ones (無関係 does not match every 関係).
-      const w = perToken.map((m) => Math.log(1 + p.n / Math.max(1, m.size)));
+      const w = perToken.map((m) => Math.log(1 + p.n / Math.max(1, m.docs.length)));
       let mass = 0;
       for (const x of w) mass += x;
-      if (perToken.every((m) => m.size === 0)) return;
-      const ai = result.alts.length;
-      result.alts.push({ alt, bigrams: toks.filter(isBigram), masks: null });
-      const seen = new Map();
-      let matched = false;
+      const have = new Float64Array(n);
+      const touched = [];
       perToken.forEach((m, i) => {
-        for (const [d, sc] of m) {
-          const e = seen.get(d);
-          if (e) { e[0] += w[i]; e[1] += sc; } else seen.set(d, [w[i], sc]);
+        for (const d of m.docs) {
+          if (have[d] === 0) touched.push(d);
+          have[d] += w[i];
         }
       });
-      for (const [d, [have, sc]] of seen) {
-        const c = have / mass;
+      const base = new Float64Array(n);
+      const cover = new Float64Array(n);
+      let matched = false;
+      for (const d of touched) {
+        const c = have[d] / mass;
         if (c < MIN_COVER - 1e-9 || !allowed(d)) continue;
-        const cover = c > 1 - 1e-9 ? 1 : c;
+        const cv = c > 1 - 1e-9 ? 1 : c;
+        let sc = 0;
+        for (const m of perToken) sc += m.score[d];
+        base[d] = sc * cv * cv * factor;
+        cover[d] = cv;
+        if (result.best[d] === 0) result.docs.push(d);
+        if (cv > result.best[d]) result.best[d] = cv;
         matched = true;
-        let list = result.get(d);
-        if (!list) result.set(d, (list = []));
-        list.push([ai, sc * cover * cover * factor, cover]);
       }
-      if (matched) result.weight = Math.max(result.weight, result.shape * (mass / toks.length));
+      if (!matched) return;
+      result.alts.push({ alt, bigrams: toks.filter(isBigram), masks: null, base, cover });
+      result.weight = Math.max(result.weight, result.shape * (mass / toks.length));
     });
     return result;
-  }
-
-  // A document's coverage of the query: the terms it matches, weighted (0…1).
-  function coverageOf(ev, d) {
-    if (!ev.totalWeight) return 0;
-    let have = 0;
-    for (const m of ev.perTerm) {
-      const alts = m.get(d);
-      if (!alts || !m.weight) continue;
-      let c = 0;
-      for (const a of alts) if (a[2] > c) c = a[2];
-      have += m.weight * c;
-    }
-    return have / ev.totalWeight;
   }
 
   function evaluate(p, query, opts) {
     const filters = opts.filters || {};
     const filtering = hasAnySelection(filters);
-    const allowedCache = new Map();
+    const allowedCache = new Int8Array(p.n); // 0 unknown, 1 allowed, 2 not
     const allowed = (d) => {
-      let v = allowedCache.get(d);
-      if (v === undefined) {
-        v = isShown(p.docs[d], opts.includeRetired) && (!filtering || p.facetAllows(d, filters));
-        allowedCache.set(d, v);
+      let v = allowedCache[d];
+      if (v === 0) {
+        v = isShown(p.docs[d], opts.includeRetired) && (!filtering || p.facetAllows(d, filters)) ? 1 : 2;
+        allowedCache[d] = v;
       }
-      return v;
+      return v === 1;
     };
 
     const { terms, prefixToken, sections } = parseQuery(p, query);
@@ -731,27 +732,34 @@
     let totalWeight = 0;
     for (const m of perTerm) totalWeight += m.weight;
 
-    // Every document that matches a term; `all` is whether one matches every term that occurs
-    // anywhere in the site.
+    // Every document that matches a term, and its coverage of the query (0…1): the terms it
+    // matches, weighted.
+    const n = p.n;
+    const cover = new Float64Array(n);
+    const inOrder = new Uint8Array(n);
     const order = [];
-    const seen = new Set();
-    for (const m of perTerm) for (const d of m.keys()) if (!seen.has(d)) { seen.add(d); order.push(d); }
-    const ev = { terms, prefixToken, perTerm, totalWeight, order, bonus: new Map(), cover: new Map() };
-    // `all`: some document has every content word (weak words such as a lone verb stem aside).
+    for (const m of perTerm) {
+      for (const d of m.docs) {
+        if (!inOrder[d]) { inOrder[d] = 1; order.push(d); }
+        if (totalWeight) cover[d] += (m.weight * m.best[d]) / totalWeight;
+      }
+    }
+    // `all`: some document has every content word in full (weak words such as a lone verb
+    // stem aside).
     const strong = perTerm.filter((m) => m.weight && m.shape >= 0.5);
     let all = strong.length === 0;
-    for (const d of order) {
-      const c = coverageOf(ev, d);
-      ev.cover.set(d, c);
-      if (!all && strong.every((m) => (m.get(d) || []).some((a) => a[2] === 1))) all = true;
+    if (!all) {
+      const [first, ...rest] = strong;
+      all = first.docs.some((d) => first.best[d] === 1 && rest.every((m) => m.best[d] === 1));
     }
+    const ev = { terms, prefixToken, perTerm, totalWeight, order, cover, bonus: new Map() };
     ev.mode = order.length === 0 || all ? 'and' : 'partial';
     // The words no page has (for the page's message).
     ev.missing = terms.filter((t, i) => !perTerm[i].weight).map((t) => t.term);
 
     // Exact ID or section: the whole query, and every section number in it.
     const addBonus = (d, b) => {
-      if (!ev.bonus.has(d)) { ev.bonus.set(d, []); if (!seen.has(d)) { seen.add(d); order.push(d); ev.cover.set(d, 0); } }
+      if (!ev.bonus.has(d)) { ev.bonus.set(d, []); if (!inOrder[d]) { inOrder[d] = 1; order.push(d); } }
       ev.bonus.get(d).push(b);
     };
     const nq = normalize(query).trim();
@@ -772,6 +780,9 @@
   const EXACT = 0;
   const LOWER = 1;
   const UPPER = 2;
+  // Bounds that need neither the document nor the field masks: every phrase factor 1 or 3.
+  const CHEAP_LOWER = 3;
+  const CHEAP_UPPER = 4;
 
   // For an alternative that is one bigram or one CJK character, a field contains it exactly
   // when the field has that token (or, for a character, a bigram with it): Map doc -> fields.
@@ -817,30 +828,81 @@
 
   // Score of document d: per term its best alternative (times the phrase factor when the
   // document has the whole alternative), weighted by the term's shape, times a factor for how
-  // much of the query the document covers; plus the ID and section bonuses. `which` bounds the
-  // phrase factor of a document that is not at hand (sharded form).
+  // much of the query the document covers and the kind prior; plus the ID and section bonuses.
+  // `which` bounds the phrase factor instead of computing it (sharded form: a document not at
+  // hand; both forms: the cheap bounds that prune before any text is looked at).
   function scoreOf(p, ev, d, which) {
     let s = 0;
     let any = false;
     for (const m of ev.perTerm) {
-      const alts = m.get(d);
-      if (!alts) continue;
+      if (m.best[d] === 0) continue;
       let best = 0;
-      for (const [ai, base, cover] of alts) {
-        const f = cover === 1 ? phraseFactor(p, d, m.alts[ai], which) : 1;
-        const v = f === 1 ? base : base * f;
+      for (const a of m.alts) {
+        const base = a.base[d];
+        if (base === 0) continue;
+        let f = 1;
+        if (a.cover[d] === 1) {
+          if (which === CHEAP_UPPER) f = 3;
+          else if (which !== CHEAP_LOWER) f = phraseFactor(p, d, a, which);
+        }
+        const v = base * f;
         if (v > best) best = v;
       }
       s += m.shape * best;
       any = true;
     }
     if (any) {
-      const c = ev.cover.get(d) || 0;
+      const c = ev.cover[d];
       s *= (0.1 + 0.9 * c * c) * (KIND_PRIOR[p.kindOf(d)] || 1);
     }
     // A negative bonus is a section inside a longer query (see evaluate).
-    for (const b of ev.bonus.get(d) || []) s += b > 0 ? b : -b * (ev.totalWeight ? 0.3 + 0.7 * (ev.cover.get(d) || 0) : 1);
+    const bonus = ev.bonus.get(d);
+    if (bonus) for (const b of bonus) s += b > 0 ? b : -b * (ev.totalWeight ? 0.3 + 0.7 * ev.cover[d] : 1);
     return s;
+  }
+
+  // scoreOf(…, CHEAP_LOWER) and scoreOf(…, CHEAP_UPPER) for every document of ev.order, in one
+  // pass over the dense arrays (the hot loop of a query over a large site).
+  function cheapBounds(p, ev) {
+    const order = ev.order;
+    const lo = new Float64Array(order.length);
+    const hi = new Float64Array(order.length);
+    for (const m of ev.perTerm) {
+      const alts = m.alts;
+      for (let i = 0; i < order.length; i++) {
+        const d = order[i];
+        if (m.best[d] === 0) continue;
+        let bl = 0;
+        let bh = 0;
+        for (let k = 0; k < alts.length; k++) {
+          const base = alts[k].base[d];
+          if (base === 0) continue;
+          if (base > bl) bl = base;
+          const up = alts[k].cover[d] === 1 ? 3 * base : base;
+          if (up > bh) bh = up;
+        }
+        lo[i] += m.shape * bl;
+        hi[i] += m.shape * bh;
+      }
+    }
+    for (let i = 0; i < order.length; i++) {
+      const d = order[i];
+      if (lo[i] > 0) {
+        const c = ev.cover[d];
+        const f = (0.1 + 0.9 * c * c) * (KIND_PRIOR[p.kindOf(d)] || 1);
+        lo[i] *= f;
+        hi[i] *= f;
+      }
+      const bonus = ev.bonus.get(d);
+      if (bonus) {
+        for (const b of bonus) {
+          const v = b > 0 ? b : -b * (ev.totalWeight ? 0.3 + 0.7 * ev.cover[d] : 1);
+          lo[i] += v;
+          hi[i] += v;
+        }
+      }
+    }
+    return [lo, hi];
   }
 
   function compareRanked(p) {
@@ -864,11 +926,17 @@
     let candidates = ev.order;
     if (limit <= 0) candidates = [];
     else if (limit < total) {
-      const lower = ev.order.map((d) => scoreOf(p, ev, d, LOWER));
-      const threshold = lower.slice().sort((a, b) => b - a)[limit - 1];
+      // First without any text: the `limit`-th best cheap lower bound is a bar that documents
+      // whose cheap upper bound stays below cannot reach.
+      const [cheapLower, cheapUpper] = cheapBounds(p, ev);
+      const bar0 = kthLargest(cheapLower, limit);
+      const near = ev.order.filter((d, i) => cheapUpper[i] >= bar0);
+      // Then exact scores for the documents at hand and tight bounds for the others.
+      const lower = near.map((d) => scoreOf(p, ev, d, p.known(d) ? EXACT : LOWER));
+      const threshold = kthLargest(lower, limit);
       candidates = [];
       const missing = [];
-      ev.order.forEach((d, i) => {
+      near.forEach((d, i) => {
         const up = p.known(d) ? lower[i] : scoreOf(p, ev, d, UPPER);
         if (up < threshold) return;
         candidates.push(d);
@@ -892,6 +960,11 @@
       titleMarks: findMarks(p.docs[d].title || '', needles),
     }));
     return { results, total, mode: ev.mode, missing: ev.missing };
+  }
+
+  // The k-th largest value (k ≥ 1) of a list that has at least k values.
+  function kthLargest(values, k) {
+    return Float64Array.from(values).sort()[values.length - k];
   }
 
   function limitOf(opts) {
