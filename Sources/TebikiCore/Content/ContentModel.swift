@@ -128,5 +128,8 @@ public struct SourceDocument: Sendable, Equatable {
     public var date: String
     public var edition: String
     public var family: String
+    /// What the document is, when its title alone could mislead (a draft, a slide deck):
+    /// shown on the 出典文書 page. Optional, plain text.
+    public var note: String = ""
     public var location: SourceLocation
 }

@@ -126,7 +126,7 @@ enum SourceRegistryParser {
         var docs: [SourceDocument] = []
         for node in r.sequence(root, what: "出典の一覧") ?? [] {
             guard let m = r.mapping(node, what: "出典の各項目") else { continue }
-            let keys = ["key", "title", "publisher", "date", "edition", "family"]
+            let keys = ["key", "title", "publisher", "date", "edition", "family", "note"]
             r.checkKeys(m, known: keys, what: "出典の項目")
             r.require(m, ["key", "title", "publisher", "date"], at: node, what: "出典の項目")
             guard let key = r.string(m["key"], what: "key"), let title = r.string(m["title"], what: "title") else { continue }
@@ -136,7 +136,8 @@ enum SourceRegistryParser {
             }
             docs.append(SourceDocument(key: key, title: title, publisher: r.string(m["publisher"], what: "publisher") ?? "",
                                        date: date, edition: r.string(m["edition"], what: "edition") ?? "",
-                                       family: r.string(m["family"], what: "family") ?? key, location: r.location(m["key"])))
+                                       family: r.string(m["family"], what: "family") ?? key, note: r.string(m["note"], what: "note") ?? "",
+                                       location: r.location(m["key"])))
         }
         return docs
     }
