@@ -502,7 +502,7 @@ struct PageRenderer {
                 return c
             })])
         }
-        return ["title": .string(d.title), "edition": .string(d.edition), "date": .string(d.date), "count": .int(list.count), "groups": .list(groups)]
+        return ["title": .string(d.title), "edition": .string(d.edition), "date": .string(d.date), "note": .string(d.note), "count": .int(list.count), "groups": .list(groups)]
     }
 }
 
