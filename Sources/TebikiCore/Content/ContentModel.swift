@@ -130,5 +130,8 @@ public struct SourceDocument: Sendable, Equatable {
     public var family: String
     /// Short names people search by (統一基準, 手引書); indexed with every page citing it.
     public var aliases: [String] = []
+    /// What the document is, when its title alone could mislead (a draft, a slide deck):
+    /// shown on the 出典文書 page. Optional, plain text.
+    public var note: String = ""
     public var location: SourceLocation
 }

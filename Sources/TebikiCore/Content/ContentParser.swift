@@ -126,7 +126,7 @@ enum SourceRegistryParser {
         var docs: [SourceDocument] = []
         for node in r.sequence(root, what: "出典の一覧") ?? [] {
             guard let m = r.mapping(node, what: "出典の各項目") else { continue }
-            let keys = ["key", "title", "publisher", "date", "edition", "family", "aliases"]
+            let keys = ["key", "title", "publisher", "date", "edition", "family", "aliases", "note"]
             r.checkKeys(m, known: keys, what: "出典の項目")
             r.require(m, ["key", "title", "publisher", "date"], at: node, what: "出典の項目")
             guard let key = r.string(m["key"], what: "key"), let title = r.string(m["title"], what: "title") else { continue }
@@ -137,7 +137,8 @@ enum SourceRegistryParser {
             docs.append(SourceDocument(key: key, title: title, publisher: r.string(m["publisher"], what: "publisher") ?? "",
                                        date: date, edition: r.string(m["edition"], what: "edition") ?? "",
                                        family: r.string(m["family"], what: "family") ?? key,
-                                       aliases: (r.strings(m["aliases"], what: "aliases") ?? []).map(\.0), location: r.location(m["key"])))
+                                       aliases: (r.strings(m["aliases"], what: "aliases") ?? []).map(\.0),
+                                       note: r.string(m["note"], what: "note") ?? "", location: r.location(m["key"])))
         }
         return docs
     }

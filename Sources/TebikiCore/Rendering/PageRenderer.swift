@@ -452,7 +452,7 @@ struct PageRenderer {
         ["sources": .list(model.sources.map { d -> TemplateValue in
             let n = model.requirements.count { $0.sources.contains { $0.doc == d.key } }
             return ["key": .string(d.key), "title": .string(d.title), "publisher": .string(d.publisher), "date": .string(d.date),
-                    "edition": .string(d.edition), "family": .string(d.family), "count": .int(n), "hasChanges": .bool(hasChanges(in: d.key)),
+                    "edition": .string(d.edition), "family": .string(d.family), "note": .string(d.note), "count": .int(n), "hasChanges": .bool(hasChanges(in: d.key)),
                     "changesUrl": .string(root + "changes/\(d.key).html")]
         })]
     }
@@ -502,7 +502,7 @@ struct PageRenderer {
                 return c
             })])
         }
-        return ["title": .string(d.title), "edition": .string(d.edition), "date": .string(d.date), "count": .int(list.count), "groups": .list(groups)]
+        return ["title": .string(d.title), "edition": .string(d.edition), "date": .string(d.date), "note": .string(d.note), "count": .int(list.count), "groups": .list(groups)]
     }
 }
 

@@ -35,6 +35,20 @@ import Testing
         #expect(html.contains("<ins>業務</ins>") && html.contains("<del>外部</del>"))
     }
 
+    @Test func sourceNoteIsShownOnTheSourcesPage() throws {
+        let sources = Fixtures.sources + "\n  note: 改定案の<新旧対照表>。日付は空欄。\n"
+        let history = "history:\n  - edition: doc-b\n    change: changed\n    note: 変更\n    before: 前\n    after: 後"
+        let source = try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a", extra: history),
+                                          "content/registries/sources.yml": sources])
+        let r = try Builder.build(source)
+        #expect(!r.diagnostics.items.contains { $0.severity == .error }, "\(r.diagnostics.items.map(\.description))")
+        let html = try file(r, "sources.html")
+        #expect(html.contains("<p class=\"source-note\">改定案の&lt;新旧対照表&gt;。日付は空欄。</p>"))
+        #expect(html.components(separatedBy: "source-note").count == 2)   // only the document that has a note
+        // The edition's 新旧対照 page says the same, so a draft is not read as the adopted text.
+        #expect(try file(r, "changes/doc-b.html").contains("<p class=\"source-note\">改定案の&lt;新旧対照表&gt;。日付は空欄。</p>"))
+    }
+
     @Test func hostileContentIsEscaped() throws {
         let source = try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a").replacingOccurrences(of: "title: 規定a", with: "title: \"<script>alert('x')</script>\"")])
         let r = try Builder.build(source)
