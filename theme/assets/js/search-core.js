@@ -726,9 +726,27 @@
       return v === 1;
     };
 
-    const { terms, prefixToken, sections } = parseQuery(p, query);
+    const parsed = parseQuery(p, query);
+    const { prefixToken, sections } = parsed;
     const cache = new Map();
-    const perTerm = terms.map((t) => termMatches(p, t, prefixToken, allowed, cache));
+    const terms = [];
+    const perTerm = [];
+    for (const t of parsed.terms) {
+      const m = termMatches(p, t, prefixToken, allowed, cache);
+      // A compound no page has (個人情報保護条例) is searched by its kanji and Latin words
+      // instead (個人, 情報, 保護, 条例), so a query with a real word is never left empty.
+      const parts = m.weight ? [] : (t.segments || []).filter((sg) => sg !== t.term && Array.from(sg).length >= 2 && /[\u3400-\u9fffa-z0-9]/.test(sg));
+      if (parts.length) {
+        for (const sg of unique(parts)) {
+          const sub = { term: sg, alternatives: [sg], factors: [1], shape: t.shape, segments: [sg] };
+          terms.push(sub);
+          perTerm.push(termMatches(p, sub, prefixToken, allowed, cache));
+        }
+      } else {
+        terms.push(t);
+        perTerm.push(m);
+      }
+    }
     let totalWeight = 0;
     for (const m of perTerm) totalWeight += m.weight;
 
