@@ -804,8 +804,14 @@
 
   // For an alternative that is one bigram or one CJK character, a field contains it exactly
   // when the field has that token (or, for a character, a bigram with it): Map doc -> fields.
+  // Kept per source across queries: a token's postings never change once loaded.
   function exactMasks(p, a) {
     if (a.masks === null) {
+      if (!p.exactMaskCache) p.exactMaskCache = new Map();
+      if (p.exactMaskCache.has(a.alt)) {
+        a.masks = p.exactMaskCache.get(a.alt);
+        return a.masks;
+      }
       a.masks = undefined;
       if (isBigram(a.alt)) a.masks = fieldMask(p, a.alt);
       else if (isSingleCJK(a.alt)) {
@@ -814,6 +820,7 @@
           for (const [d, m] of fieldMask(p, t)) a.masks.set(d, (a.masks.get(d) || 0) | m);
         }
       }
+      p.exactMaskCache.set(a.alt, a.masks);
     }
     return a.masks;
   }
