@@ -509,7 +509,11 @@
       }
       if (sg.kind === 'func') { close(); i++; continue; }
       if (SECTION_WORD.test(sg.n)) { close(); sections.push(sg.n); i++; continue; }
+      // A verb in its plain form ends a chunk (含む|データ, 盛り込む|条項): it modifies the next
+      // word rather than forming a compound with it.
+      if (cur && /[\u3400-\u9fff\u3005][うくぐすつぬぶむる]$/.test(cur.lastRaw || '')) close();
       if (!cur) cur = { term: '', raw: '', lexicon: null, segments: [] };
+      cur.lastRaw = sg.raw;
       cur.term += sg.n;
       cur.raw += sg.raw;
       cur.segments.push(sg.n);
