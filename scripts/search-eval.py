@@ -344,10 +344,11 @@ def print_misses(engine, per, queries, catalog, limit):
           f" ({sum(1 for p in misses if not p['rank'])} not in the top {DEPTH})")
     for p in misses[:limit]:
         q = byid[p["id"]]
-        want = ", ".join(catalog.answers(q["answers"])) or "(no active requirement has these sources!)"
+        ids = catalog.answers(q["answers"])
+        want = ", ".join(ids[:5]) + (f" +{len(ids) - 5}" if len(ids) > 5 else "") or "(no active requirement has these sources!)"
         got = ", ".join(p["top"][:3]) or "0 results"
         where = f"rank {p['rank']}" if p["rank"] else "miss"
-        print(f"  {p['id']} [{where}] {q['query']}\n      expected {q['expected']}  → {want}\n      got {got}")
+        print(f"  {p['id']} [{where}] {q['query']}\n      expected {q['expected']}\n        = {want}\n      got {got}")
     if len(misses) > limit:
         print(f"  … and {len(misses) - limit} more (see the JSON)")
     print()
