@@ -5,6 +5,7 @@ over a local HTTP server) on the same built site, and score both the same way.
 
 usage: scripts/search-eval.py [--site DIR] [--engines tebiki,pagefind] [--split all|dev|test]
                               [--tags regression] [--json .build/search-eval.json] [--misses N]
+                              [--compare Tests/search-eval/baseline-c023ae7.json]
 
 Without --site the site is built with $TEBIKI (default .build/release/tebiki) into a temporary
 folder. The harness only needs what any build of the site has: search.html with its result list
@@ -354,6 +355,35 @@ def print_misses(engine, per, queries, catalog, limit):
     print()
 
 
+def compare(report, old_path):
+    """Per-query rank changes against an earlier --json report (same query ids)."""
+    with open(old_path, encoding="utf-8") as f:
+        old = json.load(f)
+    for e, cur in report["engines"].items():
+        before = old.get("engines", {}).get(e)
+        if not before:
+            continue
+        prev = {q["id"]: q for q in before["queries"]}
+        key = lambda r: r or DEPTH + 1
+        better, worse = [], []
+        for q in cur["queries"]:
+            p = prev.get(q["id"])
+            if not p:
+                continue
+            if key(q["rank"]) < key(p["rank"]):
+                better.append((q, p))
+            elif key(q["rank"]) > key(p["rank"]):
+                worse.append((q, p))
+        a, b = before["summary"], cur["summary"]
+        print(f"== {e} against {old_path}: MRR {a['mrr']:.3f} → {b['mrr']:.3f}, recall@5 {a['recall@5']:.3f} → "
+              f"{b['recall@5']:.3f}, zero {a['zero']} → {b['zero']}; {len(better)} queries better, {len(worse)} worse")
+        for q, p in worse:
+            print(f"  worse  {q['id']} {p['rank'] or '-'} → {q['rank'] or '-'}  {q['query']}")
+        for q, p in better:
+            print(f"  better {q['id']} {p['rank'] or '-'} → {q['rank'] or '-'}  {q['query']}")
+        print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site", help="an already built site (default: build one into a temp folder)")
@@ -363,6 +393,7 @@ def main():
     ap.add_argument("--tags", default="", help="only queries with one of these tags (comma-separated)")
     ap.add_argument("--json", default=os.path.join(ROOT, ".build/search-eval.json"))
     ap.add_argument("--misses", type=int, default=1000, help="misses printed per engine")
+    ap.add_argument("--compare", help="an earlier --json report: print per-query rank changes")
     args = ap.parse_args()
 
     queries = load_queries(args.queries)
@@ -421,6 +452,8 @@ def main():
             with open(args.json, "w", encoding="utf-8") as f:
                 json.dump(report, f, ensure_ascii=False, indent=1)
             print(f"per-query ranks written to {args.json}")
+        if args.compare:
+            compare(report, args.compare)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
