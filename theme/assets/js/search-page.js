@@ -288,6 +288,13 @@
       if (!status.hasAttribute('aria-live')) status.setAttribute('aria-live', 'polite');
       status.setAttribute('role', 'status');
     }
+    // data-state on #search-results: "loading" while a query runs, "done" once its results (or
+    // the empty message) are in the page, "error" when the index failed to load; tools such as
+    // scripts/search-eval.py wait for it.
+    function setState(state) {
+      if (resultsList) resultsList.setAttribute('data-state', state);
+    }
+    setState('loading');
 
     const params = new URLSearchParams(location.search);
     input.value = params.get('q') || '';
@@ -490,6 +497,7 @@
       if (!r) {
         if (resultsList) clear(resultsList);
         setStatus('検索語を入力してください。');
+        setState('done');
         return;
       }
       let msg = '「' + q.trim() + '」の検索結果: ' + r.total + '件';
@@ -509,6 +517,7 @@
       }
       more.hidden = r.total <= r.results.length;
       if (r.total === 0) renderEmpty(q.trim(), filters, includeRetired, counts);
+      setState('done');
     }
 
     function run(resetLimit) {
@@ -521,6 +530,7 @@
       const id = ++runs;
       if (!q.trim()) { show(q, null); return; }
       if (resultsList) resultsList.setAttribute('aria-busy', 'true');
+      setState('loading');
       searcher.search(q, { filters, includeRetired, limit })
         .then((r) => (r.total ? [r, null] : emptyCounts(q.trim(), filters, includeRetired)
           .then((c) => searcher.analyze(q).then((terms) => { analyzed = terms; return [r, c]; }))))
@@ -532,6 +542,7 @@
           if (id !== runs) return;
           if (resultsList) resultsList.removeAttribute('aria-busy');
           setStatus('検索インデックスを読み込めませんでした。ページを再読み込みしてください。');
+          setState('error');
         });
     }
 
@@ -555,6 +566,7 @@
       if (!input.value) input.focus();
     }, () => {
       setStatus('検索インデックスを読み込めませんでした。ページを再読み込みしてください。');
+      setState('error');
     });
   }
 
