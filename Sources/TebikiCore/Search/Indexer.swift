@@ -202,9 +202,11 @@ enum Indexer {
                 if page.kind == .checklist { body = page.items.map(\.text).joined(separator: "\n") + "\n" + body }
                 if page.kind == .glossary { body = page.synonyms.joined(separator: "、") + "\n" + body }
                 // The identifier field also holds the short names of the documents the page cites
-                // (統一基準, 手引書), so 「統一基準 8.1.2」 finds the rule; never their sections
-                // (those are matched exactly through the key table).
-                let fieldTexts = [page.title, page.id + " " + sourceNames(page, model), page.summary, body]
+                // (統一基準, 手引書) and the sections it cites as written (対策基準8.1 解説(3)), so
+                // 「統一基準 8.1.2」 and 「ガイドライン 対策基準8.1」 find the rule; section numbers
+                // are also matched exactly through the key table.
+                let fieldTexts = [page.title, page.id + " " + sourceNames(page, model) + " " + page.sources.map(\.section).joined(separator: " "),
+                                  page.summary, body]
                 var terms: [(token: SearchText.TokenKey, field: Int32, tf: Int32)] = []
                 var counts: [SearchText.TokenKey: Int32] = [:]
                 for (fieldIndex, text) in fieldTexts.enumerated() {
@@ -677,7 +679,8 @@ enum SearchShards {
         let u = Array(ns.utf16)
         guard !u.isEmpty else { return [] }
         var out: [(String, KeyBonus)] = [(ns, .section)]
-        for len in 1..<u.count where isDigit(u[len - 1]) && !isDigit(u[len]) {
+        // 9, 9.3, 9.3.1, 9.3.1(13 of 9.3.1(13); and 7.1.1(5) of 7.1.1(5)(a).
+        for len in 1..<u.count where (isDigit(u[len - 1]) && !isDigit(u[len])) || (u[len - 1] == 0x29 && u[len] == 0x28) {
             out.append((String(decoding: u[0..<len], as: UTF16.self), .sectionPrefix))
         }
         return out

@@ -29,7 +29,9 @@ function sectionKeys(ns) {
   const out = [[ns, 2]];
   const digit = (c) => c >= 0x30 && c <= 0x39;
   for (let len = 1; len < ns.length; len++) {
-    if (digit(ns.charCodeAt(len - 1)) && !digit(ns.charCodeAt(len))) out.push([ns.slice(0, len), 3]);
+    const a = ns.charCodeAt(len - 1);
+    const b = ns.charCodeAt(len);
+    if ((digit(a) && !digit(b)) || (a === 0x29 && b === 0x28)) out.push([ns.slice(0, len), 3]);
   }
   return out;
 }

@@ -255,6 +255,7 @@
     if (/[0-9]$/.test(nq) && sec.startsWith(nq) && !/[0-9]/.test(sec[nq.length])) {
       return SECTION_PREFIX_BONUS; // 9.3.1 → 9.3.1(13), 9.3.1.2
     }
+    if (nq.endsWith(')') && sec.startsWith(nq) && sec[nq.length] === '(') return SECTION_PREFIX_BONUS; // 7.1.1(5) → 7.1.1(5)(a)
     return 0;
   }
 
@@ -385,8 +386,8 @@
   }
 
   // A section number as the sources write it: 8.1.2, 9.3.1(13), 1.2.5.1(1)(a).
-  const SECTION_SPAN = /[0-9]+(?:\.[0-9]+)+(?:\([0-9a-zA-Z]+\))*|[0-9]+(?:\([0-9a-zA-Z]+\))+/g;
-  const SECTION_WORD = /^[0-9]+(\.[0-9]+)+[0-9a-z().]*$|^[0-9]+\([0-9a-z]+\)[0-9a-z()]*$/;
+  const SECTION_SPAN = /[0-9]+(?:\.[0-9]+)+(?:\([0-9a-zA-Z]+\))*|[0-9]+(?:\([0-9a-zA-Z]+\))+|\([0-9]+\)[0-9]*(?:\([0-9a-zA-Z]+\))*/g;
+  const SECTION_WORD = /^[0-9]+(\.[0-9]+)+[0-9a-z().]*$|^[0-9]+\([0-9a-z]+\)[0-9a-z()]*$|^\([0-9]+\)[0-9a-z()]*$/;
 
   const OKURIGANA = /^(.*[\u3400-\u9fff\uf900-\ufaff\u3005])([\u3041-\u309f]+)$/;
 
@@ -425,6 +426,33 @@
     let longest = 1;
     for (const w of entries.keys()) longest = Math.max(longest, w.length);
     return { entries, stems, spellings, stop, weak, longest, shown };
+  }
+
+  // Lexicon words one edit (a character replaced, added or dropped) from `w`, for words of
+  // three or more characters.
+  function nearEntries(lex, w) {
+    const a = Array.from(w);
+    if (a.length < 3) return [];
+    const out = [];
+    for (const e of lex.entries.keys()) {
+      const b = Array.from(e);
+      if (Math.abs(a.length - b.length) > 1 || b.length < 3 || e === w) continue;
+      if (withinOneEdit(a, b)) out.push(e);
+    }
+    return out;
+  }
+
+  function withinOneEdit(a, b) {
+    if (a.length === b.length) {
+      let diff = 0;
+      for (let i = 0; i < a.length && diff < 2; i++) if (a[i] !== b[i]) diff++;
+      return diff === 1;
+    }
+    const [s, l] = a.length < b.length ? [a, b] : [b, a];
+    let i = 0;
+    while (i < s.length && s[i] === l[i]) i++;
+    for (let j = i; j < s.length; j++) if (s[j] !== l[j + 1]) return false;
+    return true;
   }
 
   function lexiconOf(p) {
@@ -542,7 +570,12 @@
       if (stem && Array.from(stem[1]).length >= 2) push(normalize(stem[1]), 0.8);
       // ISO27001 → iso 27001; windows10 → windows 10.
       if (/[a-z][0-9]|[0-9][a-z]/.test(w)) push(w.replace(/([a-z])([0-9])/g, '$1 $2').replace(/([0-9])([a-z])/g, '$1 $2'), 1);
-      terms.push({ term: w, alternatives: alts, factors, shape: chunkShape(w, c.raw, !!c.lexicon, lex), segments: c.segments });
+      // A typo of a lexicon word (再委宅 → 再委託): used only when the word itself matches nothing.
+      const fuzzy = [];
+      if (!c.lexicon) {
+        for (const e of nearEntries(lex, w)) for (const a of lex.entries.get(e)) if (!alts.includes(a) && !fuzzy.includes(a)) fuzzy.push(a);
+      }
+      terms.push({ term: w, alternatives: alts, factors, fuzzy, shape: chunkShape(w, c.raw, !!c.lexicon, lex), segments: c.segments });
     }
     // A query that is only a section number also finds the pages that mention it.
     if (!terms.length && sections.length === 1) {
@@ -676,10 +709,9 @@
   function termMatches(p, term, prefixToken, allowed, cache) {
     const n = p.n;
     const result = { docs: [], best: new Float64Array(n), alts: [], weight: 0, shape: term.shape == null ? 1 : term.shape };
-    term.alternatives.forEach((alt, k) => {
+    const tryAlt = (alt, factor) => {
       const toks = unique(tokenizeNormalized(alt));
       if (toks.length === 0) return;
-      const factor = term.factors ? term.factors[k] : 1;
       const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
       if (perToken.every((m) => m.docs.length === 0)) return;
       // A token no page has weighs as the rarest: a word whose bigrams are mostly absent does
@@ -713,7 +745,9 @@
       if (!matched) return;
       result.alts.push({ alt, bigrams: toks.filter(isBigram), masks: null, base, cover });
       result.weight = Math.max(result.weight, result.shape * (mass / toks.length));
-    });
+    };
+    term.alternatives.forEach((alt, k) => tryAlt(alt, term.factors ? term.factors[k] : 1));
+    if (!result.weight) for (const alt of term.fuzzy || []) tryAlt(alt, 0.5);
     return result;
   }
 
@@ -1196,7 +1230,7 @@
       const chars = new Set();
       let prefix = null;
       for (const t of terms) {
-        for (const alt of t.alternatives) {
+        for (const alt of t.alternatives.concat(t.fuzzy || [])) {
           for (const tok of tokenizeNormalized(alt)) {
             tokens.add(tok);
             if (tok === prefixToken) prefix = tok;
