@@ -664,7 +664,7 @@
   const KIND_ORDER = { requirement: 0, glossary: 1, checklist: 2, scenario: 3 };
   // Staff ask which rule applies: a rule ranks above a glossary term, checklist or scenario
   // that matches as well (they still come first when they match much better).
-  const KIND_PRIOR = { requirement: 1, glossary: 0.6, checklist: 0.5, scenario: 0.6 };
+  const KIND_PRIOR = { requirement: 1, glossary: 0.25, checklist: 0.25, scenario: 0.25 };
 
   // Per-document score of one query token (its best expansion), dense over the documents:
   // {docs: [docIndex, …], score: Float64Array(n)} (score 0 where the token is absent).
