@@ -833,6 +833,10 @@
     return ev;
   }
 
+  // Phrase factors: the whole alternative in the title, or in the summary or text (a factor
+  // of 1.5 must stay below the title's, or the bounds below break).
+  const TITLE_PHRASE = 2;
+
   const EXACT = 0;
   const LOWER = 1;
   const UPPER = 2;
@@ -870,23 +874,23 @@
   function phraseFactor(p, d, a, which) {
     if (p.known(d)) {
       const n = docNorm(p, d);
-      if (n.title.includes(a.alt)) return 3;
+      if (n.title.includes(a.alt)) return TITLE_PHRASE;
       if (n.summary.includes(a.alt) || n.text.includes(a.alt)) return 1.5;
       return 1;
     }
     const exact = exactMasks(p, a);
     if (exact) {
       const mask = exact.get(d) || 0;
-      if (mask & 1) return 3;
+      if (mask & 1) return TITLE_PHRASE;
       if (mask & 4) return 1.5;
       if (mask & 8) return which === LOWER && p.long(d) ? 1 : 1.5;
       return 1;
     }
     if (which === LOWER) return 1;
-    if (!a.bigrams.length) return 3;
+    if (!a.bigrams.length) return TITLE_PHRASE;
     let mask = 15;
     for (const t of a.bigrams) mask &= fieldMask(p, t).get(d) || 0;
-    return (mask & 1) ? 3 : (mask & 12) ? 1.5 : 1;
+    return (mask & 1) ? TITLE_PHRASE : (mask & 12) ? 1.5 : 1;
   }
 
   // Score of document d: per term its best alternative (times the phrase factor when the
@@ -905,7 +909,7 @@
         if (base === 0) continue;
         let f = 1;
         if (a.cover[d] === 1) {
-          if (which === CHEAP_UPPER) f = 3;
+          if (which === CHEAP_UPPER) f = TITLE_PHRASE;
           else if (which !== CHEAP_LOWER) f = phraseFactor(p, d, a, which);
         }
         const v = base * f;
@@ -941,7 +945,7 @@
           const base = alts[k].base[d];
           if (base === 0) continue;
           if (base > bl) bl = base;
-          const up = alts[k].cover[d] === 1 ? 3 * base : base;
+          const up = alts[k].cover[d] === 1 ? TITLE_PHRASE * base : base;
           if (up > bh) bh = up;
         }
         lo[i] += m.shape * bl;
