@@ -57,11 +57,19 @@ enum Indexer {
         }
         var key, label, kind: String
         var values: [Value]
+        /// Lookup data only: `lookup` (required | warning, for facets the lookup filters by)
+        /// and `all` (label of the reserved value `all`).
+        var lookup: String? = nil
+        var all: String? = nil
+        var specific: Bool? = nil
         func write(to w: inout JSONWriter) {
             w.beginObject()
+            if let all { w.key("all"); w.string(all) }
             w.key("key"); w.string(key)
             w.key("kind"); w.string(kind)
             w.key("label"); w.string(label)
+            if let lookup { w.key("lookup"); w.string(lookup) }
+            if let specific { w.key("specific"); w.bool(specific) }
             w.key("values"); values.write(to: &w)
             w.endObject()
         }
@@ -113,6 +121,17 @@ enum Indexer {
 
     static func facetInfo(_ config: SiteConfig) -> [FacetInfo] {
         config.facets.map { FacetInfo(key: $0.key, label: $0.label, kind: $0.kind.rawValue, values: $0.values.map { .init(key: $0.key, label: $0.label) }) }
+    }
+
+    /// The facets as the lookup page needs them: with `lookup` and `all`.
+    static func lookupFacetInfo(_ config: SiteConfig) -> [FacetInfo] {
+        config.facets.map { f in
+            var info = FacetInfo(key: f.key, label: f.label, kind: f.kind.rawValue, values: f.values.map { .init(key: $0.key, label: $0.label) })
+            if f.lookup != .none { info.lookup = f.lookup.rawValue }
+            info.all = f.allLabel
+            if f.specific { info.specific = true }
+            return info
+        }
     }
 
     static func gradeInfo(_ config: SiteConfig) -> [GradeInfo] {
@@ -427,7 +446,7 @@ enum Indexer {
             Lookup.Scenario(id: s.id, title: s.title, url: SiteModel.url(of: s),
                             selection: Dictionary(s.selection.map { ($0.facet, $0.values.map(\.value)) }, uniquingKeysWith: { a, _ in a }))
         }
-        return Lookup(site: .init(title: model.config.title), facets: facetInfo(model.config),
+        return Lookup(site: .init(title: model.config.title), facets: lookupFacetInfo(model.config),
                       grades: gradeInfo(model.config), requirements: reqs, scenarios: scenarios)
     }
 }
@@ -651,9 +670,10 @@ enum SearchShards {
             }
             switch doc.facets[f.key] {
             case nil: return .any
-            case let .list(l)?: return l.isEmpty ? .any : .values(l.map(value))
+            // `all` (applies to every case) filters like "no value".
+            case let .list(l)?: return l.isEmpty || l.contains(allValueKey) ? .any : .values(l.map(value))
             case let .graded(g)?:
-                return g.isEmpty ? .any : .values(g.keys.sorted(by: jsLess).filter { g[$0] != "na" }.map(value))
+                return g.isEmpty || g[allValueKey] != nil ? .any : .values(g.keys.sorted(by: jsLess).filter { g[$0] != "na" }.map(value))
             }
         }
     }
