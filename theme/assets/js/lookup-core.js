@@ -15,7 +15,8 @@
   const ALL = 'all';
   const NOT_APPLICABLE = 'na';
   const GENERAL_LABEL = '全般に共通';
-  const SPECIFIC_LABEL = 'この条件に当てはまる規定';
+  const SPECIFIC_LABEL = '選んだ条件に固有の規定';
+  const CONDITIONAL_LABEL = '情報の種類や再委託などによって当てはまる規定';
   const ALL_PHASES_LABEL = '全段階';
   const APPLIES_LABEL = '対象';
   const hasOwn = Object.prototype.hasOwnProperty;
@@ -139,23 +140,30 @@
 
   /**
    * match(req, selection, facets) -> null when the requirement is not listed, else
-   * {reasons: [{facet, value, grade, all}], general}. For each facet with a selection:
-   * the requirement has `all`, or one of the chosen values (graded: with a grade other than
-   * `na`); a requirement with no value for a chosen facet is not listed. Facets the selection
-   * leaves empty do not filter. `general` is true when every chosen facet marked `specific`
-   * matched through `all` (and at least one such facet is chosen).
+   * {reasons: [{facet, value, grade, all}], conditions: [{facet, values}], kind}. For each facet
+   * with a selection: the requirement has `all`, or one of the chosen values (graded: with a
+   * grade other than `na`); a requirement with no value for a chosen facet is not listed.
+   * Facets the selection leaves empty do not filter. `kind` (facets marked `specific` in
+   * site.yml: form, info, subcontract): 'specific' when a chosen specific facet matched through
+   * an explicit value; else 'conditional' when the requirement is limited on a specific facet
+   * the user has not chosen (`conditions`: e.g. only for 個人情報); else 'general'.
    */
   function match(req, selection, facets) {
     if (!req || (req.status || 'active') !== 'active') return null;
     const reasons = [];
-    let specificChosen = 0;
-    let specificExplicit = 0;
+    const conditions = [];
+    let explicit = false;
     for (const f of facets || []) {
       const chosen = chosenValues(selection, f.key);
-      if (!chosen.length) continue;
       const vals = valuesOf(req, f.key);
+      if (!chosen.length) {
+        if (f.specific && vals && !vals.some((v) => v.value === ALL)) {
+          const applying = vals.filter((v) => f.kind !== 'graded' || v.grade !== NOT_APPLICABLE).map((v) => v.value);
+          if (applying.length) conditions.push({ facet: f.key, values: applying });
+        }
+        continue;
+      }
       if (!vals) return null;
-      if (f.specific) specificChosen++;
       if (vals.some((v) => v.value === ALL)) {
         reasons.push({ facet: f.key, value: ALL, grade: '', all: true });
         continue;
@@ -163,10 +171,11 @@
       const hits = vals.filter((v) => chosen.includes(v.value) &&
         (f.kind !== 'graded' || v.grade !== NOT_APPLICABLE));
       if (!hits.length) return null;
-      if (f.specific) specificExplicit++;
+      if (f.specific) explicit = true;
       for (const h of hits) reasons.push({ facet: f.key, value: h.value, grade: h.grade, all: false });
     }
-    return { reasons, general: specificChosen > 0 && specificExplicit === 0 };
+    const kind = explicit ? 'specific' : conditions.length ? 'conditional' : 'general';
+    return { reasons, conditions, kind, general: kind === 'general' };
   }
 
   function matches(req, selection, facets) {
@@ -218,6 +227,11 @@
         out.push(f.label + '：' + rs.map((r) => L.value(f.key, r.value)).join('、'));
       }
     }
+    for (const c of m.conditions || []) {
+      const f = facets.find((x) => x.key === c.facet);
+      const shown = c.values.slice(0, 4).map((v) => L.value(c.facet, v)).join('・') + (c.values.length > 4 ? ' など' : '');
+      out.push((f ? f.label + '：' : '') + shown + 'の場合');
+    }
     if (!out.length) out.push('全般');
     return out;
   }
@@ -263,16 +277,15 @@
   }
 
   /**
-   * lookup(data, selection) -> {sections: [{key: 'specific'|'general', label, count, groups,
-   * requirements}], requirements, total, reasons: Map id -> [text]}. `requirements` lists each
-   * applicable requirement once: the specific ones first, then the general ones, each in
-   * phase order.
+   * lookup(data, selection) -> {sections: [{key: 'specific'|'conditional'|'general', label,
+   * count, groups, requirements}], requirements, total, reasons: Map id -> [text], matches}.
+   * `requirements` lists each applicable requirement once: specific, then conditional, then
+   * general, each in phase order.
    */
   function lookup(data, selection) {
     const sel = selection || dict();
     const facets = (data && data.facets) || [];
-    const specific = [];
-    const general = [];
+    const byKind = { specific: [], conditional: [], general: [] };
     const reasons = new Map();
     const matchesById = new Map();
     for (const r of ((data && data.requirements) || []).slice().sort(byId)) {
@@ -280,10 +293,11 @@
       if (!m) continue;
       matchesById.set(r.id, m);
       reasons.set(r.id, reasonTexts(m, data));
-      (m.general ? general : specific).push(r);
+      byKind[m.kind].push(r);
     }
     const sections = [];
-    for (const [key, label, reqs] of [['specific', SPECIFIC_LABEL, specific], ['general', GENERAL_LABEL, general]]) {
+    for (const [key, label] of [['specific', SPECIFIC_LABEL], ['conditional', CONDITIONAL_LABEL], ['general', GENERAL_LABEL]]) {
+      const reqs = byKind[key];
       if (!reqs.length) continue;
       const groups = phaseGroups(reqs, facets, sel);
       const ordered = firstSeen(groups);
@@ -359,6 +373,7 @@
     ALL,
     GENERAL_LABEL,
     SPECIFIC_LABEL,
+    CONDITIONAL_LABEL,
     APPLIES_LABEL,
     CSV_HEADER,
     parseSelection,

@@ -292,11 +292,12 @@
         const h = el('h2', null, s.label + ' ');
         h.appendChild(el('span', 'lookup-count', '（' + s.count + '件）'));
         box.appendChild(h);
-        if (s.key === 'general') {
-          box.appendChild(el('p', 'lookup-general-note',
-            '選んだ委託の形態・情報・再委託の有無にかかわらず、どの委託にも当てはまる規定です。'));
+        if (s.key !== 'specific') {
+          box.appendChild(el('p', 'lookup-general-note', s.key === 'general'
+            ? '委託の形態・取り扱う情報・再委託の有無にかかわらず、どの委託にも当てはまる規定です。'
+            : 'まだ選んでいない条件（取り扱う情報、再委託の有無など）によって当てはまる規定です。各規定の「…の場合」を確かめるか、条件を追加して絞り込んでください。'));
           const details = el('details', 'lookup-general');
-          details.appendChild(el('summary', null, '全般に共通の規定を表示（' + s.count + '件）'));
+          details.appendChild(el('summary', null, s.label + 'を表示（' + s.count + '件）'));
           renderGroups(s, details);
           box.appendChild(details);
         } else {
