@@ -312,13 +312,16 @@
   // Checklist rows and CSV
   // ---------------------------------------------------------------------------------------
 
-  /** 根拠: the requirement's title and the source section the check cites (or its first). */
+  /**
+   * 根拠: the requirement's title and the source section the check cites (else its first
+   * source's section), e.g. 「再委託に関する事項を契約で定める（9.3.1(13)）」; never the raw ID.
+   */
   function basisFor(req, check) {
     const sources = req.sources || [];
     const section = check && check.section;
     const hit = section ? sources.find((s) => s.section === section || s.label === section) : null;
     const src = hit || sources[0];
-    const where = src ? src.label || src.section || '' : section || '';
+    const where = src ? src.section || src.label || '' : section || '';
     return (req.title || req.id) + (where ? '（' + where + '）' : '');
   }
 
