@@ -54,6 +54,10 @@ public struct FacetValue: Sendable, Equatable {
     /// `sources:` when set, a requirement may use this value only if it cites one of these
     /// sections (区分 基本遵守事項 only where the source grades the item so).
     public var sources: [SourcePattern] = []
+    /// `opt_in: true`: a requirement whose only values for the facet are opt-in values is
+    /// listed by the lookup only when one of them is chosen (rules next to the domain, such as
+    /// telework, that no case of outsourcing calls for).
+    public var optIn: Bool = false
 }
 
 /// A source document key and a section pattern (`*` matches any run of characters).
@@ -132,14 +136,20 @@ enum ConfigLoader {
             var values: [FacetValue] = []
             for vnode in r.sequence(f["values"], what: "values") ?? [] {
                 guard let v = r.mapping(vnode, what: "values の各項目") else { continue }
-                r.checkKeys(v, known: ["key", "label", "sources"], what: "values の項目")
+                r.checkKeys(v, known: ["key", "label", "sources", "opt_in"], what: "values の項目")
                 r.require(v, ["key", "label"], at: vnode, what: "values の項目")
                 guard let vkey = r.string(v["key"], what: "key"), let vlabel = r.string(v["label"], what: "label") else { continue }
                 checkKey(vkey, node: v["key"], what: "値のキー", reader: &r)
                 if values.contains(where: { $0.key == vkey }) {
                     r.diagnostics.error("duplicate-key", "観点「\(key)」の値「\(vkey)」が重複しています。", at: r.location(v["key"]))
                 }
-                values.append(FacetValue(key: vkey, label: vlabel, sources: sourcePatterns(v["sources"], reader: &r)))
+                var value = FacetValue(key: vkey, label: vlabel, sources: sourcePatterns(v["sources"], reader: &r))
+                if let node = v["opt_in"] {
+                    if case let .scalar(scalar) = node, let on = YAMLReader.bool(scalar) { value.optIn = on } else {
+                        r.diagnostics.error("wrong-type", "opt_in は true または false で書いてください。", at: r.location(node))
+                    }
+                }
+                values.append(value)
             }
             if facets.contains(where: { $0.key == key }) {
                 r.diagnostics.error("duplicate-key", "観点のキー「\(key)」が重複しています。", at: r.location(f["key"]))

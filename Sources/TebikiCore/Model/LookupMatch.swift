@@ -13,8 +13,13 @@ public enum LookupMatch {
         guard requirement.status == .active else { return false }
         for facet in config.facets {
             let chosen = Set(selection.filter { $0.facet == facet.key }.flatMap { $0.values.map(\.value) })
-            if chosen.isEmpty { continue }
             let own = requirement.facets.filter { $0.facet == facet.key }.flatMap(\.values)
+            if chosen.isEmpty {
+                // Only opt-in values (e.g. 委託以外の関連対策): listed only when asked for.
+                let optIn = Set(facet.values.filter(\.optIn).map(\.key))
+                if !own.isEmpty, !optIn.isEmpty, own.allSatisfy({ optIn.contains($0.value) }) { return false }
+                continue
+            }
             if own.contains(where: { $0.value == allValueKey }) { continue }
             let ok = own.contains { v in
                 chosen.contains(v.value) && (facet.kind == .multi || v.grade != notApplicableGrade)

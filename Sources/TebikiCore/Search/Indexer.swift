@@ -51,8 +51,12 @@ enum Indexer {
     struct FacetInfo: Encodable, JSONWritable {
         struct Value: Encodable, JSONWritable {
             var key, label: String
+            /// Lookup data only: the value is opt-in (site.yml `opt_in`).
+            var optIn: Bool? = nil
             func write(to w: inout JSONWriter) {
-                w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label); w.endObject()
+                w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label)
+                if let optIn { w.key("optIn"); w.bool(optIn) }
+                w.endObject()
             }
         }
         var key, label, kind: String
@@ -126,7 +130,8 @@ enum Indexer {
     /// The facets as the lookup page needs them: with `lookup` and `all`.
     static func lookupFacetInfo(_ config: SiteConfig) -> [FacetInfo] {
         config.facets.map { f in
-            var info = FacetInfo(key: f.key, label: f.label, kind: f.kind.rawValue, values: f.values.map { .init(key: $0.key, label: $0.label) })
+            var info = FacetInfo(key: f.key, label: f.label, kind: f.kind.rawValue,
+                                 values: f.values.map { .init(key: $0.key, label: $0.label, optIn: $0.optIn ? true : nil) })
             if f.lookup != .none { info.lookup = f.lookup.rawValue }
             info.all = f.allLabel
             if f.specific { info.specific = true }

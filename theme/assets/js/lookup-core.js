@@ -157,6 +157,8 @@
       const chosen = chosenValues(selection, f.key);
       const vals = valuesOf(req, f.key);
       if (!chosen.length) {
+        // Only opt-in values (site.yml `opt_in`, e.g. 委託以外の関連対策): listed only when asked for.
+        if (vals && vals.every((v) => optIn(f, v.value))) return null;
         if (f.specific && vals && !vals.some((v) => v.value === ALL)) {
           const applying = vals.filter((v) => f.kind !== 'graded' || v.grade !== NOT_APPLICABLE).map((v) => v.value);
           if (applying.length) conditions.push({ facet: f.key, values: applying });
@@ -176,6 +178,10 @@
     }
     const kind = explicit ? 'specific' : conditions.length ? 'conditional' : 'general';
     return { reasons, conditions, kind, general: kind === 'general' };
+  }
+
+  function optIn(facet, value) {
+    return (facet.values || []).some((v) => v && v.key === value && v.optIn === true);
   }
 
   function matches(req, selection, facets) {
