@@ -176,7 +176,9 @@
       if (f.specific) explicit = true;
       for (const h of hits) reasons.push({ facet: f.key, value: h.value, grade: h.grade, all: false });
     }
-    const kind = explicit ? 'specific' : conditions.length ? 'conditional' : 'general';
+    // A site without `specific` facets has no notion of "general": one list.
+    const grouping = (facets || []).some((f) => f.specific);
+    const kind = explicit || !grouping ? 'specific' : conditions.length ? 'conditional' : 'general';
     return { reasons, conditions, kind, general: kind === 'general' };
   }
 
@@ -326,8 +328,8 @@
     const sources = req.sources || [];
     const section = check && check.section;
     const hit = section ? sources.find((s) => s.section === section || s.label === section) : null;
-    const src = hit || sources[0];
-    const where = src ? src.section || src.label || '' : section || '';
+    const first = sources[0];
+    const where = hit ? hit.section || hit.label || '' : section || (first ? first.section || first.label || '' : '');
     return (req.title || req.id) + (where ? '（' + where + '）' : '');
   }
 
