@@ -102,7 +102,7 @@ def test_every_requirement_is_a_control(oscal_dir, requirements):
         assert parts["statement"] == r["summary"]
         props = {(p["name"], p["value"], p.get("class")) for p in c.get("props", []) if p.get("ns")}
         for key, v in r["facets"].items():
-            expected = {(key, val, grade) for val, grade in v.items()} if isinstance(v, dict) else {(key, val, None) for val in v}
+            expected = {(key, val, grade or None) for val, grade in v.items()} if isinstance(v, dict) else {(key, val, None) for val in v}  # "" = applies, no grade
             assert expected <= props, f"{r['id']}: facet {key}"
         withdrawn = {"name": "status", "value": "withdrawn"} in c.get("props", [])
         assert withdrawn == (r["status"] != "active"), r["id"]

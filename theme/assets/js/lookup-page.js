@@ -53,7 +53,6 @@
       const v = f && (f.values || []).find((x) => x.key === vkey);
       return v ? v.label : vkey;
     };
-    const grades = new Map((data.grades || []).map((g) => [g.key, g]));
     // The facets the lookup filters by (site.yml `lookup:`); the others are display only.
     const lookupFacets = facets.filter((f) => f.lookup);
     const controlFacets = lookupFacets.length ? lookupFacets : facets;
@@ -179,33 +178,6 @@
       return parts.join('／');
     }
 
-    // Grades of a requirement for the chosen values of every graded facet: a symbol only
-    // where the source grades it, 「対象」 where it applies without a grade.
-    function gradeList(req) {
-      const items = [];
-      for (const f of facets) {
-        if (f.kind !== 'graded') continue;
-        const picked = chosen(f.key);
-        if (!picked.length) continue;
-        const own = core.valuesOf(req, f.key) || [];
-        if (own.some((v) => v.value === core.ALL)) {
-          items.push({ label: f.label, grade: 'all', text: f.all || '全般' });
-          continue;
-        }
-        for (const v of picked) {
-          const hit = own.find((x) => x.value === v);
-          if (!hit) continue;
-          const g = grades.get(hit.grade);
-          items.push({
-            label: valueLabel(f.key, v),
-            grade: hit.grade || 'applies',
-            text: g ? g.symbol + ' ' + g.label : core.APPLIES_LABEL,
-          });
-        }
-      }
-      return items;
-    }
-
     function renderRequirement(req) {
       const li = el('li', 'lookup-item');
       const a = el('a', 'lookup-item-title', req.title);
@@ -214,20 +186,9 @@
       const reasons = current.reasons.get(req.id) || [];
       if (reasons.length) {
         const p = el('p', 'lookup-reasons');
-        p.appendChild(el('span', 'visually-hidden', '該当する理由：'));
+        p.appendChild(el('span', 'lookup-reason-label', '該当：'));
         for (const r of reasons) p.appendChild(el('span', 'lookup-reason', r));
         li.appendChild(p);
-      }
-      const gl = gradeList(req).filter((g) => g.grade !== 'all');
-      if (gl.length) {
-        const ul = el('ul', 'lookup-grades');
-        for (const g of gl) {
-          const gi = el('li', 'lookup-grade');
-          gi.appendChild(el('span', 'lookup-grade-form', g.label + '：'));
-          gi.appendChild(el('span', 'grade grade-' + g.grade, g.text));
-          ul.appendChild(gi);
-        }
-        li.appendChild(ul);
       }
       if (req.summary) li.appendChild(el('p', 'lookup-item-summary', req.summary));
       const labels = (req.sources || []).map((s) => s.label || s.section).filter(Boolean);
