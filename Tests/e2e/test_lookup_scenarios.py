@@ -71,6 +71,16 @@ def front_matter(path):
     return yaml.safe_load(m.group(1)), m.group(2)
 
 
+def glossary_related():
+    folder = os.path.join(ROOT, "content", "glossary")
+    out = {}
+    for f in os.listdir(folder):
+        if f.endswith(".md"):
+            fm, _ = front_matter(os.path.join(folder, f))
+            out[fm["id"]] = fm.get("related") or []
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Every scenario: its list contains the rules its own text links to or names in `related`,
 # and has a size a person can read (the part shown unfolded: the rules specific to it).
@@ -87,7 +97,11 @@ def test_scenario_lists_the_rules_its_text_cites(data, sid):
     result = run_lookup(data, [frag])[0]
     req_ids = {r["id"] for r in data["requirements"] if r["status"] == "active"}
     linked = {m for m in re.findall(r"\]\(([a-z][a-z0-9-]*)\.md", body) if m in req_ids}
-    cited = set(fm.get("related") or []) | linked
+    # Glossary terms the text links to bring the rules they name (`related`), except in the
+    # quoted 「実務上の補足（出典外）」 advice, which goes beyond the sources.
+    sourced = "\n".join(line for line in body.split("\n") if not line.startswith(">"))
+    via_terms = {r for t in re.findall(r"\]\((term-[a-z0-9-]+)\.md", sourced) for r in glossary_related().get(t, [])}
+    cited = set(fm.get("related") or []) | linked | (via_terms & req_ids)
     assert cited, sid  # every scenario says which rules matter
     missing = cited - listed(result)
     assert not missing, (sid, sorted(missing))
