@@ -241,3 +241,35 @@ def test_lookup_survives_prototype_keys(browser, site_dir, fragment):
     assert browser.find_elements(By.CSS_SELECTOR, "#lookup-results a.lookup-item-title")
     errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
     assert not errors, errors
+
+
+def test_csv_and_ctrl_p_use_the_same_grouped_checklist(browser, site_dir, data):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    fragment = "form=ops-asp&info=personal"
+    browser.get("about:blank")
+    browser.get("file://" + site_dir + "/lookup.html#" + fragment)
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lookup-results .lookup-section"))
+    # CSV: capture the Blob the button downloads.
+    browser.execute_script(
+        "window.__csv = null; const o = URL.createObjectURL.bind(URL);"
+        "URL.createObjectURL = (b) => { b.text().then((t) => { window.__csv = t; }); return o(b); };")
+    browser.find_element(By.ID, "lookup-csv").click()
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return window.__csv"))
+    csv = browser.execute_script("return window.__csv")
+    lines = csv.lstrip("\ufeff").split("\r\n")
+    assert lines[0] == "No.,グループ,確認事項,根拠,該当する理由,結果,備考"
+    rows = [l for l in lines[1:] if l]
+    printed = browser.find_elements(By.CSS_SELECTOR, "#lookup-checklist tr.checklist-row")
+    assert len(rows) == len(printed) > 0
+    assert rows[0].split(",")[1] == "選んだ条件に固有の規定"
+    assert any(",全般に共通," in r and ",全般," in r for r in rows)
+    assert any("運用（ASPサービス）：○ 必須" in r for r in rows)
+    # Ctrl+P: the browser fires beforeprint; the checklist is (re)filled from the current list.
+    browser.execute_script("const c = document.getElementById('lookup-checklist');"
+                           "while (c.firstChild) c.removeChild(c.firstChild); c.hidden = true;"
+                           "window.dispatchEvent(new Event('beforeprint'));")
+    assert browser.execute_script("return document.getElementById('lookup-checklist').hidden") is False
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#lookup-checklist tr.checklist-row")) == len(rows)
+    groups = [th.get_attribute("textContent") for th in browser.find_elements(By.CSS_SELECTOR, "#lookup-checklist tr.checklist-group-row th")]
+    assert groups[0].startswith("選んだ条件に固有の規定（") and groups[-1].startswith("全般に共通（"), groups
