@@ -28,4 +28,27 @@ public enum LookupMatch {
         }
         return true
     }
+
+    /// The lookup's groups (docs/search.md "Groups"): `specific` (matched a chosen facet marked
+    /// `specific` through an explicit value), `conditional` (limited on a specific facet not
+    /// chosen), `general` (`all` for every specific facet). A site without specific facets
+    /// puts everything in `specific`.
+    public enum Kind: String, Sendable, CaseIterable { case specific, conditional, general }
+
+    public static func kind(_ requirement: ContentPage, selection: [FacetAssignment], config: SiteConfig) -> Kind {
+        let specificFacets = config.facets.filter(\.specific)
+        if specificFacets.isEmpty { return .specific }
+        var conditional = false
+        for facet in specificFacets {
+            let chosen = Set(selection.filter { $0.facet == facet.key }.flatMap { $0.values.map(\.value) })
+            let own = requirement.facets.filter { $0.facet == facet.key }.flatMap(\.values)
+            if own.isEmpty || own.contains(where: { $0.value == allValueKey }) { continue }
+            if chosen.isEmpty {
+                if own.contains(where: { facet.kind == .multi || $0.grade != notApplicableGrade }) { conditional = true }
+            } else if own.contains(where: { chosen.contains($0.value) && (facet.kind == .multi || $0.grade != notApplicableGrade) }) {
+                return .specific
+            }
+        }
+        return conditional ? .conditional : .general
+    }
 }

@@ -445,19 +445,34 @@ struct PageRenderer {
         // The requirements that apply, grouped by 段階, so the page is useful without JavaScript.
         let applicable = model.requirements.filter { $0.status == .active && LookupMatch.applies($0, selection: s.selection, config: model.config) }
         c["applicableCount"] = .int(applicable.count)
-        c["applicable"] = .list(phaseGroups(applicable, root: root))
+        let chosenPhases = Set(s.selection.filter { $0.facet == "phase" }.flatMap { $0.values.map(\.value) })
+        // Grouped as on the lookup page: specific open, conditional and general folded.
+        c["applicableSections"] = .list(LookupMatch.Kind.allCases.compactMap { kind -> TemplateValue? in
+            let reqs = applicable.filter { LookupMatch.kind($0, selection: s.selection, config: model.config) == kind }
+            guard !reqs.isEmpty else { return nil }
+            let label = switch kind {
+            case .specific: "選んだ条件に固有の規定"
+            case .conditional: "情報の種類や再委託などによって当てはまる規定"
+            case .general: "全般に共通"
+            }
+            return ["label": .string(label), "count": .int(reqs.count), "folded": .bool(kind != .specific),
+                    "groups": .list(phaseGroups(reqs, root: root, chosen: chosenPhases))]
+        })
         c["related"] = items(s.related.compactMap { model.byID[$0.value] }, root: root)
         return c
     }
 
     /// Requirements grouped by the `phase` facet in site.yml order, then those without a phase.
-    func phaseGroups(_ reqs: [ContentPage], root: String) -> [TemplateValue] {
-        let values = model.config.facet("phase")?.values ?? []
+    /// Phase groups in site order (only the `chosen` phases when some are chosen); `all`, no
+    /// phase or only other phases go to a final group 「全段階」.
+    func phaseGroups(_ reqs: [ContentPage], root: String, chosen: Set<String> = []) -> [TemplateValue] {
+        let values = (model.config.facet("phase")?.values ?? []).filter { chosen.isEmpty || chosen.contains($0.key) }
+        let known = Set(values.map(\.key))
         var groups: [TemplateValue] = []
         for v in values.map({ Optional($0) }) + [nil] {
             let inGroup = reqs.filter { r in
                 let phases = SiteModel.values(of: r, facet: "phase").map(\.value)
-                return v.map { phases.contains($0.key) } ?? phases.isEmpty
+                return v.map { phases.contains($0.key) } ?? !phases.contains { known.contains($0) }
             }
             guard !inGroup.isEmpty else { continue }
             groups.append(["label": .string(v?.label ?? "全段階"), "count": .int(inGroup.count), "items": items(inGroup, root: root)])
