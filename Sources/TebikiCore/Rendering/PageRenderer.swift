@@ -351,6 +351,14 @@ struct PageRenderer {
             c["items"] = items(tagged, root: root)
             c["count"] = .int(tagged.count)
         }
+        // Requirements that state `all` for this facet apply here too; the lookup lists them.
+        if let allLabel = facet.allLabel {
+            let every = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { v, _ in v == allValueKey }.count
+            if every > 0 {
+                c["allNote"] = .string("このほか「\(allLabel)」に当てはまる規定が \(every) 件あります。")
+                c["lookupUrl"] = .string(root + "lookup.html#" + facet.key + "=" + value.key)
+            }
+        }
         c["siblings"] = .list(facet.values.map { v in
             ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "current": .bool(v.key == value.key)]
         })
