@@ -196,7 +196,9 @@ def classify(req, selection, facets):
             opt_in = {v["key"] for v in f["values"] if v.get("optIn")}
             if own and all(v in opt_in for v in own):
                 return None  # opt-in values are listed only when asked for
-            if f.get("specific") and own and "all" not in own and any(g != "na" for g in own.values()):
+            applying = {v for v, g in (own or {}).items() if f["kind"] == "multi" or g != "na"}
+            if f.get("specific") and own and "all" not in own and applying \
+                    and not all(v["key"] in applying for v in f["values"]):
                 conditional = True
             continue
         if own is None:  # no value is never a silent match

@@ -44,7 +44,9 @@ public enum LookupMatch {
             let own = requirement.facets.filter { $0.facet == facet.key }.flatMap(\.values)
             if own.isEmpty || own.contains(where: { $0.value == allValueKey }) { continue }
             if chosen.isEmpty {
-                if own.contains(where: { facet.kind == .multi || $0.grade != notApplicableGrade }) { conditional = true }
+                // Limited to some of the facet's values (all of them, e.g. subcontract yes and no, is no limit).
+                let applying = Set(own.filter { facet.kind == .multi || $0.grade != notApplicableGrade }.map(\.value))
+                if !applying.isEmpty, !facet.values.allSatisfy({ applying.contains($0.key) }) { conditional = true }
             } else if own.contains(where: { chosen.contains($0.value) && (facet.kind == .multi || $0.grade != notApplicableGrade) }) {
                 return .specific
             }

@@ -161,7 +161,9 @@
         if (vals && vals.every((v) => optIn(f, v.value))) return null;
         if (f.specific && vals && !vals.some((v) => v.value === ALL)) {
           const applying = vals.filter((v) => f.kind !== 'graded' || v.grade !== NOT_APPLICABLE).map((v) => v.value);
-          if (applying.length) conditions.push({ facet: f.key, values: applying });
+          // Every value of the facet (subcontract: yes and no) is no condition at all.
+          const every = (f.values || []).every((x) => !x || applying.includes(x.key));
+          if (applying.length && !every) conditions.push({ facet: f.key, values: applying });
         }
         continue;
       }
