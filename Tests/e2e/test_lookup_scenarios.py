@@ -273,3 +273,17 @@ def test_csv_and_ctrl_p_use_the_same_grouped_checklist(browser, site_dir, data):
     assert len(browser.find_elements(By.CSS_SELECTOR, "#lookup-checklist tr.checklist-row")) == len(rows)
     groups = [th.get_attribute("textContent") for th in browser.find_elements(By.CSS_SELECTOR, "#lookup-checklist tr.checklist-group-row th")]
     assert groups[0].startswith("選んだ条件に固有の規定（") and groups[-1].startswith("全般に共通（"), groups
+
+
+def test_scenario_pages_group_like_the_lookup(site_dir, data):
+    """The scenario page (built by Swift, LookupMatch) shows the same groups and counts as the
+    lookup page (lookup-core.js) for the scenario's selection."""
+    labels = {"選んだ条件に固有の規定": "specific", "情報の種類や再委託などによって当てはまる規定": "conditional", "全般に共通": "general"}
+    for s in data["scenarios"]:
+        frag = "&".join(k + "=" + ",".join(v) for k, v in s["selection"].items())
+        result = run_lookup(data, [frag])[0]
+        expected = [(x["key"], len(x["ids"])) for x in result["sections"]]
+        html = open(os.path.join(site_dir, s["url"]), encoding="utf-8").read()
+        part = html[html.index('id="applicable"'):]
+        shown = [(labels[l], int(n)) for l, n in re.findall(r"<h3>([^<（]+)（(\d+) 件）</h3>", part)]
+        assert shown == expected, (s["id"], shown, expected)
