@@ -675,10 +675,9 @@ enum SearchShards {
             }
             switch doc.facets[f.key] {
             case nil: return .any
-            // `all` (applies to every case) filters like "no value".
-            case let .list(l)?: return l.isEmpty || l.contains(allValueKey) ? .any : .values(l.map(value))
+            case let .list(l)?: return l.isEmpty ? .any : .values(l.map(value))
             case let .graded(g)?:
-                return g.isEmpty || g[allValueKey] != nil ? .any : .values(g.keys.sorted(by: jsLess).filter { g[$0] != "na" }.map(value))
+                return g.isEmpty ? .any : .values(g.keys.sorted(by: jsLess).filter { g[$0] != "na" }.map(value))
             }
         }
     }
