@@ -111,9 +111,13 @@ enum Indexer {
         }
     }
 
-    static func facetJSON(_ page: ContentPage, config: SiteConfig) -> [String: FacetJSON] {
+    /// `omitAll`: for the search index, a facet stated as `all` (applies to every case) is left
+    /// out, which is what the search filters (search-core.js `lookupMatches`) read as "applies
+    /// whatever is picked"; the lookup data and the catalog keep `all`.
+    static func facetJSON(_ page: ContentPage, config: SiteConfig, omitAll: Bool = false) -> [String: FacetJSON] {
         var out: [String: FacetJSON] = [:]
         for a in page.facets {
+            if omitAll, a.values.contains(where: { $0.value == allValueKey }) { continue }
             if config.facet(a.facet)?.kind == .graded {
                 out[a.facet] = .graded(Dictionary(a.values.map { ($0.value, $0.grade ?? "") }, uniquingKeysWith: { x, _ in x }))
             } else {
@@ -186,7 +190,7 @@ enum Indexer {
                 }
                 let doc = Doc(id: page.id, kind: page.kind.rawValue, title: page.title, url: SiteModel.url(of: page),
                               summary: page.summary, text: String(body.prefix(maxText)),
-                              sections: page.sources.map(\.section), facets: facetJSON(page, config: model.config),
+                              sections: page.sources.map(\.section), facets: facetJSON(page, config: model.config, omitAll: true),
                               status: page.status.rawValue)
                 return (doc, terms)
             }
