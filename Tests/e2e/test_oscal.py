@@ -47,19 +47,28 @@ def profile_paths(oscal_dir):
 
 
 def applies(req, selection, facets):
-    """docs/search.md matching rule, written independently of the Swift LookupMatch."""
+    """docs/search.md matching rule (issue 15), written independently of the Swift LookupMatch:
+    a facet left empty does not filter (opt-in values excepted); a selected facet needs `all`
+    or a selected value (graded: grade other than na); no value is not a match."""
     if req.get("status", "active") != "active":
         return False
     own = req.get("facets") or {}
     for f in facets:
         chosen = selection.get(f["key"]) or []
-        if not chosen:
-            continue
         v = own.get(f["key"])
+        if isinstance(v, str):
+            v = [v]
+        if not chosen:
+            opt_in = {x["key"] for x in f["values"] if x.get("optIn")}
+            if v and opt_in and all(k in opt_in for k in v):
+                return False
+            continue
         if not v:
-            continue  # no value: applies whatever is picked
-        if isinstance(v, dict):  # graded: value -> grade
-            ok = any(c in v and v[c] and v[c] != "na" for c in chosen)
+            return False
+        if "all" in v:
+            continue
+        if isinstance(v, dict):  # graded: value -> grade ("" = applies without a grade)
+            ok = any(c in v and v[c] != "na" for c in chosen)
         else:
             ok = any(c in v for c in chosen)
         if not ok:
@@ -93,7 +102,7 @@ def test_every_requirement_is_a_control(oscal_dir, requirements):
         assert parts["statement"] == r["summary"]
         props = {(p["name"], p["value"], p.get("class")) for p in c.get("props", []) if p.get("ns")}
         for key, v in r["facets"].items():
-            expected = {(key, val, grade) for val, grade in v.items()} if isinstance(v, dict) else {(key, val, None) for val in v}
+            expected = {(key, val, grade or None) for val, grade in v.items()} if isinstance(v, dict) else {(key, val, None) for val in v}  # "" = applies, no grade
             assert expected <= props, f"{r['id']}: facet {key}"
         withdrawn = {"name": "status", "value": "withdrawn"} in c.get("props", [])
         assert withdrawn == (r["status"] != "active"), r["id"]

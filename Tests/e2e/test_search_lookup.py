@@ -170,56 +170,81 @@ def parse_fragment(fragment):
     return sel
 
 
-def applies(req, selection, facets):
-    """docs/search.md matching rule, written independently of search-core.js."""
-    for key, chosen in selection.items():
+def values_of(req, key):
+    """A requirement's values for a facet as {value: grade} ('' = no grade), or None."""
+    own = req.get("facets", {}).get(key)
+    if not own:
+        return None
+    if isinstance(own, str):
+        return {own: ""}
+    if isinstance(own, list):
+        return {v: "" for v in own}
+    return dict(own)
+
+
+def classify(req, selection, facets):
+    """docs/search.md matching rule (issue 15), written independently of lookup-core.js:
+    None when not listed, else 'specific', 'conditional' or 'general'."""
+    if req.get("status", "active") != "active":
+        return None
+    explicit = conditional = False
+    for f in facets:
+        key = f["key"]
+        chosen = selection.get(key) or []
+        own = values_of(req, key)
         if not chosen:
+            opt_in = {v["key"] for v in f["values"] if v.get("optIn")}
+            if own and all(v in opt_in for v in own):
+                return None  # opt-in values are listed only when asked for
+            applying = {v for v, g in (own or {}).items() if f["kind"] == "multi" or g != "na"}
+            if f.get("specific") and own and "all" not in own and applying \
+                    and not all(v["key"] in applying for v in f["values"]):
+                conditional = True
             continue
-        facet = facets[key]
-        own = req.get("facets", {}).get(key)
-        if not own:  # no value for this facet: applies whatever is picked
+        if own is None:  # no value is never a silent match
+            return None
+        if "all" in own:
             continue
-        if facet["kind"] == "multi":
-            if not set(own) & set(chosen):
-                return False
-        else:  # graded: a selected value with a grade other than na
-            if not any(own.get(v) not in (None, "na") for v in chosen):
-                return False
-    return True
+        if not any(v in own and (f["kind"] == "multi" or own[v] != "na") for v in chosen):
+            return None
+        if f.get("specific"):
+            explicit = True
+    return "specific" if explicit else "conditional" if conditional else "general"
 
 
-def expected_lookup(catalog, selection):
-    facets = {f["key"]: f for f in catalog["facets"]}
-    return {r["id"] for r in catalog["requirements"]
-            if r["status"] == "active" and applies(r, selection, facets)}
+def applies(req, selection, facets):
+    return classify(req, selection, facets) is not None
 
 
-def expected_rows(catalog, lookup_data, selection):
-    """Checklist row texts in page order: phase groups in site order (only the chosen phases
-    when phase is selected; requirements without a phase last), by ID inside a group, each
-    requirement once at its first group."""
-    ids = expected_lookup(catalog, selection)
-    by_id = {r["id"]: r for r in lookup_data["requirements"]}
-    phase_order = [v["key"] for v in next(f for f in catalog["facets"] if f["key"] == "phase")["values"]]
+def expected_lookup(lookup_data, selection):
+    return {r["id"] for r in lookup_data["requirements"] if applies(r, selection, lookup_data["facets"])}
+
+
+def expected_rows(lookup_data, selection):
+    """Checklist row texts in page order: the specific, conditional and general groups, each
+    in phase groups in site order (only the chosen phases when phase is selected; `all` and
+    unknown phases last), by ID inside a group, each requirement once at its first group."""
+    facets = lookup_data["facets"]
+    phase_order = [v["key"] for v in next(f for f in facets if f["key"] == "phase")["values"]]
     chosen = selection.get("phase") or phase_order
 
-    def first_group(rid):
-        phases = by_id[rid]["facets"].get("phase") or []
-        if not any(p in phase_order for p in phases):
-            return len(phase_order)
-        return min(phase_order.index(p) for p in phases if p in chosen)
+    def first_group(r):
+        phases = [p for p in (values_of(r, "phase") or {}) if p in phase_order and p in chosen]
+        return min(phase_order.index(p) for p in phases) if phases else len(phase_order)
 
+    kinds = ["specific", "conditional", "general"]
+    listed = [(kinds.index(classify(r, selection, facets)), first_group(r), r["id"], r)
+              for r in lookup_data["requirements"] if applies(r, selection, facets)]
     rows = []
-    for rid in sorted(ids, key=lambda i: (first_group(i), i)):
-        checks = by_id[rid]["checks"] or [{"text": by_id[rid]["title"]}]
-        rows += [c["text"] for c in checks]
+    for _, _, _, r in sorted(listed, key=lambda x: x[:3]):
+        rows += [c["text"] for c in (r["checks"] or [{"text": r["title"]}])]
     return rows
 
 
 LOOKUPS = [
     "form=cloud&info=personal",
     "phase=contract",
-    "form=build,ops-asp&org=local&subcontract=yes",
+    "form=build,ops-asp&org=national&subcontract=yes",
     "phase=contract,operation&form=storage",
 ]
 
@@ -233,10 +258,10 @@ def open_lookup(browser, base, fragment):
 
 
 @pytest.mark.parametrize("fragment", LOOKUPS)
-def test_lookup_lists_exactly_the_applicable_requirements(browser, base, catalog, fragment):
+def test_lookup_lists_exactly_the_applicable_requirements(browser, base, lookup_data, fragment):
     selection = parse_fragment(fragment)
-    expected = expected_lookup(catalog, selection)
-    active = {r["id"] for r in catalog["requirements"] if r["status"] == "active"}
+    expected = expected_lookup(lookup_data, selection)
+    active = {r["id"] for r in lookup_data["requirements"] if r["status"] == "active"}
     assert 0 < len(expected) < len(active), len(expected)
     open_lookup(browser, base, fragment)
     hrefs = browser.execute_script(
@@ -257,46 +282,59 @@ def test_lookup_lists_exactly_the_applicable_requirements(browser, base, catalog
             assert box.is_selected(), (key, v)
 
 
-def test_lookup_rule_keeps_requirements_without_a_value(catalog):
-    """The lookups above would not notice a wrong reading of 'no value applies' unless some
-    listed requirement has no value for a selected facet, and would not notice a wrong reading
-    of grades unless some requirement is left out only because its grade is na."""
-    no_value = na_only = 0
+def test_lookup_rule_exercises_all_na_and_missing(lookup_data):
+    """The lookups above would not notice a wrong reading of `all` unless some listed
+    requirement matches a selected facet only through `all`, and would not notice a wrong
+    reading of grades unless some requirement is left out only because its grade is na."""
+    via_all = na_only = 0
     for fragment in LOOKUPS:
         sel = parse_fragment(fragment)
-        listed = expected_lookup(catalog, sel)
-        for r in catalog["requirements"]:
+        listed = expected_lookup(lookup_data, sel)
+        for r in lookup_data["requirements"]:
             if r["status"] != "active":
                 continue
-            if r["id"] in listed and any(not r["facets"].get(k) for k in sel):
-                no_value += 1
-            form = r["facets"].get("form") or {}
+            if r["id"] in listed and any("all" in (values_of(r, k) or {}) for k in sel):
+                via_all += 1
+            form = values_of(r, "form") or {}
             if r["id"] not in listed and sel.get("form") and any(v in form for v in sel["form"]) \
                     and all(form.get(v) in (None, "na") for v in sel["form"]):
                 na_only += 1
-    assert no_value > 0 and na_only > 0, (no_value, na_only)
+    assert via_all > 0 and na_only > 0, (via_all, na_only)
+
+
+def test_every_active_requirement_states_every_lookup_facet(lookup_data):
+    for r in lookup_data["requirements"]:
+        if r["status"] != "active":
+            continue
+        for f in lookup_data["facets"]:
+            if f.get("lookup"):
+                assert values_of(r, f["key"]), (r["id"], f["key"])
 
 
 @pytest.mark.parametrize("fragment", ["form=cloud&info=personal", "phase=contract,operation&form=storage"])
-def test_lookup_printable_checklist(browser, base, catalog, lookup_data, tmp_path, fragment):
+def test_lookup_printable_checklist(browser, base, lookup_data, tmp_path, fragment):
     selection = parse_fragment(fragment)
-    rows = expected_rows(catalog, lookup_data, selection)
+    rows = expected_rows(lookup_data, selection)
     assert len(rows) >= 10
     open_lookup(browser, base, fragment)
+    # The checklist is filled with the lookup, so Ctrl+P prints it without the button.
     checklist = browser.find_element(By.ID, "lookup-checklist")
-    assert checklist.get_attribute("hidden") is not None  # nothing built before the click
+    assert checklist.get_attribute("hidden") is None
     browser.execute_script("window.__printCalls = 0; window.print = () => { window.__printCalls++; };")
     browser.find_element(By.ID, "lookup-print").click()
     assert browser.execute_script("return window.__printCalls") == 1
     assert browser.execute_script("return document.getElementById('lookup-checklist').hidden") is False
     texts = browser.execute_script(
-        "return [...document.querySelectorAll('#lookup-checklist table.checklist-table tbody tr')]"
+        "return [...document.querySelectorAll('#lookup-checklist table.checklist-table tbody tr.checklist-row')]"
         ".map(tr => tr.querySelector('.checklist-text').textContent)")
     assert len(texts) == len(rows)
     assert texts == rows
     fields = browser.execute_script(
         "return [...document.querySelectorAll('#lookup-checklist .checklist-fields th')].map(th => th.textContent)")
     assert fields == ["案件名", "委託先", "確認日", "確認者", "承認者"]
+    groups = browser.execute_script(
+        "return [...document.querySelectorAll('#lookup-checklist tr.checklist-group-row th')].map(th => th.textContent)")
+    assert groups and groups[0].startswith("選んだ条件に固有の規定") and groups[-1].startswith("全般に共通"), groups
 
     pdf = print_a4(browser, str(tmp_path / "lookup.pdf"))
     sizes = page_sizes(pdf)

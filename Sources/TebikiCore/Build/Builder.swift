@@ -77,7 +77,8 @@ public enum Builder {
             {
                 for c in model.checklists {
                     let rows = [["No.", "確認事項", "根拠", "結果（適／否／該当なし）", "備考"]] + renderer.checklistRows(c).map { row in
-                        [String(row.no), row.text, [row.requirement?.id ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
+                        // 根拠: the rule's title and the section, never its raw ID.
+                        [String(row.no), row.text, [row.requirement?.title ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
                     }
                     try counted.put(OutputFile(path: "checklists/\(c.id).csv", data: CSV.encode(rows)))
                 }

@@ -26,10 +26,24 @@ public struct Grade: Sendable, Equatable {
 
 public struct Facet: Sendable, Equatable {
     public enum Kind: String, Sendable { case multi, graded }
+    /// `lookup:` whether every active requirement must state this facet (docs/content-format.md).
+    /// `required`: a missing value is an error; `warning`: a warning; `none`: display only.
+    public enum LookupMode: String, Sendable { case required, warning, none }
     public var key: String
     public var label: String
     public var kind: Kind
     public var values: [FacetValue]
+    public var lookup: LookupMode = .none
+    /// Label of the reserved value `all` ("applies to every case"), e.g. 全般; nil when the
+    /// facet has no such value.
+    public var allLabel: String?
+    /// `graded_by:` the source sections whose tables grade this facet; a grade other than
+    /// "applies" needs one of them among the requirement's sources.
+    public var gradedBy: [SourcePattern] = []
+    /// `specific: true`: the facet describes the case (form, information, subcontracting); a
+    /// requirement that matches every such chosen facet only through `all` is listed by the
+    /// lookup in the folded group 「全般に共通」.
+    public var specific: Bool = false
 
     public func value(_ key: String) -> FacetValue? { values.first { $0.key == key } }
 }
@@ -37,7 +51,44 @@ public struct Facet: Sendable, Equatable {
 public struct FacetValue: Sendable, Equatable {
     public var key: String
     public var label: String
+    /// `sources:` when set, a requirement may use this value only if it cites one of these
+    /// sections (区分 基本遵守事項 only where the source grades the item so).
+    public var sources: [SourcePattern] = []
+    /// `opt_in: true`: a requirement whose only values for the facet are opt-in values is
+    /// listed by the lookup only when one of them is chosen (rules next to the domain, such as
+    /// telework, that no case of outsourcing calls for).
+    public var optIn: Bool = false
 }
+
+/// A source document key and a section pattern (`*` matches any run of characters).
+public struct SourcePattern: Sendable, Equatable {
+    public var doc: String
+    public var section: String
+
+    public func matches(doc d: String, section s: String) -> Bool {
+        d == doc && Self.glob(section, s)
+    }
+
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 1 { return pattern == text }
+        var rest = Substring(text)
+        guard rest.hasPrefix(parts[0]) else { return false }
+        rest = rest.dropFirst(parts[0].count)
+        for (i, part) in parts.enumerated().dropFirst() {
+            if i == parts.count - 1 { return part.isEmpty || rest.hasSuffix(part) && rest.count >= part.count }
+            guard let r = rest.range(of: part) else { return false }
+            rest = rest[r.upperBound...]
+        }
+        return true
+    }
+}
+
+/// The value key that means "applies to every case" (docs/content-format.md).
+public let allValueKey = "all"
+/// Keys a facet or value may not have: the lookup page keeps facets and values in plain
+/// JavaScript objects, and `all` is the reserved "every case" value.
+let reservedKeys: Set<String> = ["constructor", "prototype", "all"]
 
 let asciiKeyPattern = /^[a-z][a-z0-9-]*$/
 
@@ -70,7 +121,7 @@ enum ConfigLoader {
         var facets: [Facet] = []
         for node in r.sequence(pairs["facets"], what: "facets") ?? [] {
             guard let f = r.mapping(node, what: "facets の各項目") else { continue }
-            r.checkKeys(f, known: ["key", "label", "kind", "values"], what: "facets の項目")
+            r.checkKeys(f, known: ["key", "label", "kind", "values", "lookup", "all", "graded_by", "specific"], what: "facets の項目")
             r.require(f, ["key", "label", "kind", "values"], at: node, what: "facets の項目")
             guard let key = r.string(f["key"], what: "key"), let label = r.string(f["label"], what: "label"),
                   let kindText = r.string(f["kind"], what: "kind") else { continue }
@@ -85,19 +136,48 @@ enum ConfigLoader {
             var values: [FacetValue] = []
             for vnode in r.sequence(f["values"], what: "values") ?? [] {
                 guard let v = r.mapping(vnode, what: "values の各項目") else { continue }
-                r.checkKeys(v, known: ["key", "label"], what: "values の項目")
+                r.checkKeys(v, known: ["key", "label", "sources", "opt_in"], what: "values の項目")
                 r.require(v, ["key", "label"], at: vnode, what: "values の項目")
                 guard let vkey = r.string(v["key"], what: "key"), let vlabel = r.string(v["label"], what: "label") else { continue }
                 checkKey(vkey, node: v["key"], what: "値のキー", reader: &r)
                 if values.contains(where: { $0.key == vkey }) {
                     r.diagnostics.error("duplicate-key", "観点「\(key)」の値「\(vkey)」が重複しています。", at: r.location(v["key"]))
                 }
-                values.append(FacetValue(key: vkey, label: vlabel))
+                var value = FacetValue(key: vkey, label: vlabel, sources: sourcePatterns(v["sources"], reader: &r))
+                if let node = v["opt_in"] {
+                    if case let .scalar(scalar) = node, let on = YAMLReader.bool(scalar) { value.optIn = on } else {
+                        r.diagnostics.error("wrong-type", "opt_in は true または false で書いてください。", at: r.location(node))
+                    }
+                }
+                values.append(value)
             }
             if facets.contains(where: { $0.key == key }) {
                 r.diagnostics.error("duplicate-key", "観点のキー「\(key)」が重複しています。", at: r.location(f["key"]))
             }
-            facets.append(Facet(key: key, label: label, kind: kind, values: values))
+            var facet = Facet(key: key, label: label, kind: kind, values: values)
+            if let m = r.string(f["lookup"], what: "lookup") {
+                if let mode = Facet.LookupMode(rawValue: m) {
+                    facet.lookup = mode
+                } else {
+                    r.diagnostics.error("invalid-lookup", "lookup「\(m)」は使えません。required、warning または none を指定してください。", at: r.location(f["lookup"]))
+                }
+            }
+            facet.allLabel = r.string(f["all"], what: "all")
+            if facet.lookup != .none, facet.allLabel == nil {
+                r.diagnostics.error("missing-field", "lookup を使う観点「\(key)」には、すべての場合に当てはまることを表す値 all の表示名（all: 全般 など）を書いてください。", at: r.location(f["key"]))
+            }
+            facet.gradedBy = sourcePatterns(f["graded_by"], reader: &r)
+            if let node = f["specific"] {
+                if case let .scalar(scalar) = node, let on = YAMLReader.bool(scalar) {
+                    facet.specific = on
+                } else {
+                    r.diagnostics.error("wrong-type", "specific は true または false で書いてください。", at: r.location(node))
+                }
+            }
+            if !facet.gradedBy.isEmpty, kind != .graded {
+                r.diagnostics.error("wrong-type", "graded_by は graded の観点にだけ書けます。", at: r.location(f["graded_by"]))
+            }
+            facets.append(facet)
         }
 
         var config = SiteConfig(
@@ -131,6 +211,22 @@ enum ConfigLoader {
     static func checkKey(_ key: String, node: Node?, what: String, reader r: inout YAMLReader) {
         if key.wholeMatch(of: asciiKeyPattern) == nil {
             r.diagnostics.error("invalid-key", "\(what)「\(key)」は半角英小文字・数字・ハイフンで、英字から始めてください。", at: r.location(node))
+        } else if reservedKeys.contains(key) {
+            r.diagnostics.error("reserved-key", "\(what)に「\(key)」は使えません（予約語です。all は「すべてに当てはまる」を表し、constructor と prototype はページのスクリプトで特別な意味を持ちます）。", at: r.location(node))
         }
+    }
+
+    /// `[{doc: key, section: "9.3.1*"}, …]`
+    static func sourcePatterns(_ node: Node?, reader r: inout YAMLReader) -> [SourcePattern] {
+        guard let node else { return [] }
+        var out: [SourcePattern] = []
+        for item in r.sequence(node, what: "出典の指定") ?? [] {
+            guard let m = r.mapping(item, what: "出典の指定の各項目") else { continue }
+            r.checkKeys(m, known: ["doc", "section"], what: "出典の指定")
+            r.require(m, ["doc", "section"], at: item, what: "出典の指定")
+            guard let doc = r.string(m["doc"], what: "doc"), let section = r.string(m["section"], what: "section") else { continue }
+            out.append(SourcePattern(doc: doc, section: section))
+        }
+        return out
     }
 }

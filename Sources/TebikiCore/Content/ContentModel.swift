@@ -119,6 +119,8 @@ public struct ContentPage: Sendable, Equatable {
     public var bodyLineOffset: Int
     /// Links found in the body (for validation).
     public var links: [MarkdownLink]
+    /// Where the `facets:` key is (for "missing facet" findings); nil when there is none.
+    public var facetsLocation: SourceLocation? = nil
 }
 
 public struct SourceDocument: Sendable, Equatable {

@@ -52,7 +52,10 @@ enum ContentParser {
         for (value, node) in r.strings(pairs["related"], what: "related") ?? [] {
             page.related.append(Located(value: value, location: r.location(node)))
         }
-        if let node = pairs["facets"] { page.facets = facetAssignments(node, config: config, reader: &r, what: "facets") }
+        if let node = pairs["facets"] {
+            page.facets = facetAssignments(node, config: config, reader: &r, what: "facets")
+            page.facetsLocation = pairs.first { $0.key == "facets" }.map { r.location($0.keyNode) }
+        }
         if let node = pairs["selection"] { page.selection = facetAssignments(node, config: config, reader: &r, what: "selection", forceList: true) }
 
         for node in r.sequence(pairs["history"], what: "history") ?? [] {
@@ -101,6 +104,14 @@ enum ContentParser {
             // rather than report errors that only the broken site.yml causes.
             var graded = !forceList && config?.facet(pair.key)?.kind == .graded
             if config == nil, !forceList, case .mapping = pair.value { graded = true }
+            // `facet: all` (applies to every case) is written as a scalar; a graded facet may
+            // also be a plain list (applies to these values, the source gives no grade).
+            if case let .scalar(scalar) = pair.value {
+                a.values.append((value: scalar.string, grade: nil, location: r.location(pair.value)))
+                result.append(a)
+                continue
+            }
+            if graded, case .sequence = pair.value { graded = false }
             if graded {
                 guard let m = r.mapping(pair.value, what: "観点「\(pair.key)」（値: 評価 の形で書きます）") else { continue }
                 for v in m {

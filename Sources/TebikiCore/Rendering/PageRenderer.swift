@@ -90,7 +90,7 @@ struct PageRenderer {
         jobs.append(Job(path: "search.html", template: "search", title: "検索", nav: "search", breadcrumbs: [("検索", nil)],
                         context: { _ in [:] as TemplateValue }, scripts: ["assets/js/search-core.js", "assets/js/search-page.js"]))
         jobs.append(Job(path: "lookup.html", template: "lookup", title: "場面から調べる", nav: "lookup", breadcrumbs: [("場面から調べる", nil)],
-                        context: { _ in [:] as TemplateValue }, scripts: ["data/lookup.js", "assets/js/search-core.js", "assets/js/lookup-page.js"], bodyClass: "lookup-page"))
+                        context: { _ in [:] as TemplateValue }, scripts: ["data/lookup.js", "assets/js/lookup-core.js", "assets/js/lookup-page.js"], bodyClass: "lookup-page"))
         return jobs
     }
 
@@ -190,14 +190,25 @@ struct PageRenderer {
         model.config.facets.compactMap { facet -> TemplateValue? in
             let assigned = SiteModel.values(of: page, facet: facet.key)
             guard !assigned.isEmpty else { return nil }
+            if let allLabel = facet.allLabel, assigned.contains(where: { $0.value == allValueKey }) {
+                // `all`: applies to every case; shown as one neutral entry, never with a grade.
+                return [
+                    "key": .string(facet.key), "label": .string(facet.label), "graded": .bool(false),
+                    "values": .list([["label": .string(allLabel), "url": .string(root + "facets/index.html"),
+                                      "symbol": "", "gradeLabel": "", "gradeKey": "all"]]),
+                ]
+            }
             let ordered = facet.values.filter { v in assigned.contains { $0.value == v.key } }
             return [
                 "key": .string(facet.key), "label": .string(facet.label), "graded": .bool(facet.kind == .graded),
                 "values": .list(ordered.map { v -> TemplateValue in
                     let gradeKey = assigned.first { $0.value == v.key }?.grade
                     let grade = gradeKey.flatMap { model.config.grade($0) }
+                    // No grade: the requirement applies to this value and its source gives no
+                    // grade (only the handbook's 9.2.3 and 9.3.1 tables do).
                     return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)),
-                            "symbol": .string(grade?.symbol ?? ""), "gradeLabel": .string(grade?.label ?? ""), "gradeKey": .string(gradeKey ?? "")]
+                            "symbol": .string(grade?.symbol ?? ""), "gradeLabel": .string(grade?.label ?? Self.appliesLabel),
+                            "gradeKey": .string(gradeKey ?? "applies")]
                 }),
             ]
         }
@@ -216,6 +227,9 @@ struct PageRenderer {
     /// `SiteModel.values(of:facet:)` lists passing `test` (value key, grade key). The facet pages
     /// ask this of every requirement: it reads the fields it needs in place, as copying a
     /// ContentPage (what `filter` does with each element) retains every one of its fields.
+    /// Shown for a value a requirement applies to without a grade from its source.
+    static let appliesLabel = "対象"
+
     static func tagged(_ pages: [ContentPage], activeOnly: Bool = false, facet: String,
                        where test: (_ value: String, _ grade: String?) -> Bool) -> [ContentPage] {
         var result: [ContentPage] = []
@@ -320,15 +334,30 @@ struct PageRenderer {
         let tagged = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { v, _ in v == value.key }
         var c: TemplateValue = ["facetLabel": .string(facet.label), "valueLabel": .string(value.label), "graded": .bool(facet.kind == .graded)]
         if facet.kind == .graded {
-            c["gradeGroups"] = .list(model.config.grades.compactMap { g -> TemplateValue? in
+            var groups: [TemplateValue] = model.config.grades.compactMap { g -> TemplateValue? in
                 let rs = Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 == g.key }
                 guard !rs.isEmpty else { return nil }
                 return ["symbol": .string(g.symbol), "label": .string(g.label), "key": .string(g.key), "count": .int(rs.count), "items": items(rs, root: root)]
-            })
+            }
+            // Applies without a grade (the source gives none).
+            let ungraded = Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 == nil }
+            if !ungraded.isEmpty {
+                groups.append(["symbol": "", "label": .string(Self.appliesLabel + "（出典に評価なし）"), "key": "applies",
+                               "count": .int(ungraded.count), "items": items(ungraded, root: root)])
+            }
+            c["gradeGroups"] = .list(groups)
             c["count"] = .int(Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 != "na" }.count)
         } else {
             c["items"] = items(tagged, root: root)
             c["count"] = .int(tagged.count)
+        }
+        // Requirements that state `all` for this facet apply here too; the lookup lists them.
+        if let allLabel = facet.allLabel {
+            let every = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { v, _ in v == allValueKey }.count
+            if every > 0 {
+                c["allNote"] = .string("このほか「\(allLabel)」に当てはまる規定が \(every) 件あります。")
+                c["lookupUrl"] = .string(root + "lookup.html#" + facet.key + "=" + value.key)
+            }
         }
         c["siblings"] = .list(facet.values.map { v in
             ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "current": .bool(v.key == value.key)]
@@ -424,19 +453,34 @@ struct PageRenderer {
         // The requirements that apply, grouped by 段階, so the page is useful without JavaScript.
         let applicable = model.requirements.filter { $0.status == .active && LookupMatch.applies($0, selection: s.selection, config: model.config) }
         c["applicableCount"] = .int(applicable.count)
-        c["applicable"] = .list(phaseGroups(applicable, root: root))
+        let chosenPhases = Set(s.selection.filter { $0.facet == "phase" }.flatMap { $0.values.map(\.value) })
+        // Grouped as on the lookup page: specific open, conditional and general folded.
+        c["applicableSections"] = .list(LookupMatch.Kind.allCases.compactMap { kind -> TemplateValue? in
+            let reqs = applicable.filter { LookupMatch.kind($0, selection: s.selection, config: model.config) == kind }
+            guard !reqs.isEmpty else { return nil }
+            let label = switch kind {
+            case .specific: "選んだ条件に固有の規定"
+            case .conditional: "情報の種類や再委託などによって当てはまる規定"
+            case .general: "全般に共通"
+            }
+            return ["label": .string(label), "count": .int(reqs.count), "folded": .bool(kind != .specific),
+                    "groups": .list(phaseGroups(reqs, root: root, chosen: chosenPhases))]
+        })
         c["related"] = items(s.related.compactMap { model.byID[$0.value] }, root: root)
         return c
     }
 
     /// Requirements grouped by the `phase` facet in site.yml order, then those without a phase.
-    func phaseGroups(_ reqs: [ContentPage], root: String) -> [TemplateValue] {
-        let values = model.config.facet("phase")?.values ?? []
+    /// Phase groups in site order (only the `chosen` phases when some are chosen); `all`, no
+    /// phase or only other phases go to a final group 「全段階」.
+    func phaseGroups(_ reqs: [ContentPage], root: String, chosen: Set<String> = []) -> [TemplateValue] {
+        let values = (model.config.facet("phase")?.values ?? []).filter { chosen.isEmpty || chosen.contains($0.key) }
+        let known = Set(values.map(\.key))
         var groups: [TemplateValue] = []
         for v in values.map({ Optional($0) }) + [nil] {
             let inGroup = reqs.filter { r in
                 let phases = SiteModel.values(of: r, facet: "phase").map(\.value)
-                return v.map { phases.contains($0.key) } ?? phases.isEmpty
+                return v.map { phases.contains($0.key) } ?? !phases.contains { known.contains($0) }
             }
             guard !inGroup.isEmpty else { continue }
             groups.append(["label": .string(v?.label ?? "全段階"), "count": .int(inGroup.count), "items": items(inGroup, root: root)])

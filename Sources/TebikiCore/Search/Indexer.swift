@@ -53,17 +53,29 @@ enum Indexer {
     struct FacetInfo: Encodable, JSONWritable {
         struct Value: Encodable, JSONWritable {
             var key, label: String
+            /// Lookup data only: the value is opt-in (site.yml `opt_in`).
+            var optIn: Bool? = nil
             func write(to w: inout JSONWriter) {
-                w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label); w.endObject()
+                w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label)
+                if let optIn { w.key("optIn"); w.bool(optIn) }
+                w.endObject()
             }
         }
         var key, label, kind: String
         var values: [Value]
+        /// Lookup data only: `lookup` (required | warning, for facets the lookup filters by)
+        /// and `all` (label of the reserved value `all`).
+        var lookup: String? = nil
+        var all: String? = nil
+        var specific: Bool? = nil
         func write(to w: inout JSONWriter) {
             w.beginObject()
+            if let all { w.key("all"); w.string(all) }
             w.key("key"); w.string(key)
             w.key("kind"); w.string(kind)
             w.key("label"); w.string(label)
+            if let lookup { w.key("lookup"); w.string(lookup) }
+            if let specific { w.key("specific"); w.bool(specific) }
             w.key("values"); values.write(to: &w)
             w.endObject()
         }
@@ -150,9 +162,13 @@ enum Indexer {
         return names.joined(separator: " ")
     }
 
-    static func facetJSON(_ page: ContentPage, config: SiteConfig) -> [String: FacetJSON] {
+    /// `omitAll`: for the search index, a facet stated as `all` (applies to every case) is left
+    /// out, which is what the search filters (search-core.js `lookupMatches`) read as "applies
+    /// whatever is picked"; the lookup data and the catalog keep `all`.
+    static func facetJSON(_ page: ContentPage, config: SiteConfig, omitAll: Bool = false) -> [String: FacetJSON] {
         var out: [String: FacetJSON] = [:]
         for a in page.facets {
+            if omitAll, a.values.contains(where: { $0.value == allValueKey }) { continue }
             if config.facet(a.facet)?.kind == .graded {
                 out[a.facet] = .graded(Dictionary(a.values.map { ($0.value, $0.grade ?? "") }, uniquingKeysWith: { x, _ in x }))
             } else {
@@ -164,6 +180,18 @@ enum Indexer {
 
     static func facetInfo(_ config: SiteConfig) -> [FacetInfo] {
         config.facets.map { FacetInfo(key: $0.key, label: $0.label, kind: $0.kind.rawValue, values: $0.values.map { .init(key: $0.key, label: $0.label) }) }
+    }
+
+    /// The facets as the lookup page needs them: with `lookup` and `all`.
+    static func lookupFacetInfo(_ config: SiteConfig) -> [FacetInfo] {
+        config.facets.map { f in
+            var info = FacetInfo(key: f.key, label: f.label, kind: f.kind.rawValue,
+                                 values: f.values.map { .init(key: $0.key, label: $0.label, optIn: $0.optIn ? true : nil) })
+            if f.lookup != .none { info.lookup = f.lookup.rawValue }
+            info.all = f.allLabel
+            if f.specific { info.specific = true }
+            return info
+        }
     }
 
     static func gradeInfo(_ config: SiteConfig) -> [GradeInfo] {
@@ -218,7 +246,7 @@ enum Indexer {
                 }
                 let doc = Doc(id: page.id, kind: page.kind.rawValue, title: page.title, url: SiteModel.url(of: page),
                               summary: page.summary, text: String(body.prefix(maxText)),
-                              sections: page.sources.map(\.section), facets: facetJSON(page, config: model.config),
+                              sections: page.sources.map(\.section), facets: facetJSON(page, config: model.config, omitAll: true),
                               status: page.status.rawValue)
                 return (doc, terms)
             }
@@ -489,7 +517,7 @@ enum Indexer {
             Lookup.Scenario(id: s.id, title: s.title, url: SiteModel.url(of: s),
                             selection: Dictionary(s.selection.map { ($0.facet, $0.values.map(\.value)) }, uniquingKeysWith: { a, _ in a }))
         }
-        return Lookup(site: .init(title: model.config.title), facets: facetInfo(model.config),
+        return Lookup(site: .init(title: model.config.title), facets: lookupFacetInfo(model.config),
                       grades: gradeInfo(model.config), requirements: reqs, scenarios: scenarios)
     }
 }

@@ -54,6 +54,7 @@ enum Validator {
             }
             checkFacets(page.facets, config: config, graded: true, into: &d)
             checkFacets(page.selection, config: config, graded: false, into: &d)
+            if page.kind == .requirement { checkApplicability(page, config: config, into: &d) }
             for r in page.related where byID[r.value] == nil {
                 d.error("unknown-reference", "related の「\(r.value)」というページはありません。", at: r.location)
             }
@@ -122,19 +123,57 @@ enum Validator {
                 d.error("unknown-facet", "観点「\(a.facet)」は site.yml に定義されていません。\(hint)", at: a.location)
                 continue
             }
+            let hasAll = a.values.contains { $0.value == allValueKey }
+            if hasAll, a.values.count > 1 {
+                d.error("all-with-values", "観点「\(facet.label)」（\(facet.key)）に all（\(facet.allLabel ?? "すべて")）と個別の値が両方あります。どちらか一方にしてください。", at: a.location)
+            }
             for v in a.values {
+                if v.value == allValueKey, facet.allLabel != nil {
+                    if !graded {
+                        d.error("unknown-facet-value", "場面の selection に all は使えません。当てはまる値を選ぶか、観点を書かないでください。", at: v.location)
+                    }
+                    continue
+                }
                 if facet.value(v.value) == nil {
                     let hint = Suggest.nearest(to: v.value, in: facet.values.map(\.key)).map { "「\($0)」の誤りではありませんか。" }
                         ?? "使える値: \(facet.values.map(\.key).joined(separator: ", "))"
                     d.error("unknown-facet-value", "観点「\(facet.label)」（\(facet.key)）に値「\(v.value)」は定義されていません。\(hint)", at: v.location)
                 }
-                if graded, facet.kind == .graded {
-                    if let g = v.grade, config.grade(g) == nil {
-                        d.error("invalid-grade", "評価「\(g)」は site.yml の grades にありません。使える評価: \(config.grades.map(\.key).joined(separator: ", "))。", at: v.location)
-                    } else if v.grade == nil {
-                        d.error("invalid-grade", "観点「\(facet.label)」の値「\(v.value)」に評価がありません。", at: v.location)
-                    }
+                if graded, facet.kind == .graded, let g = v.grade, config.grade(g) == nil {
+                    d.error("invalid-grade", "評価「\(g)」は site.yml の grades にありません。使える評価: \(config.grades.map(\.key).joined(separator: ", "))。", at: v.location)
                 }
+            }
+        }
+    }
+
+    /// Applicability is explicit: every active requirement states each facet whose site.yml
+    /// entry says `lookup: required` (error) or `lookup: warning` (warning), as values or `all`.
+    /// A grade needs a source section the facet's `graded_by` lists, and a value with
+    /// `sources:` (区分 基本遵守事項) needs one of its sections among the requirement's sources.
+    static func checkApplicability(_ page: ContentPage, config: SiteConfig, into d: inout Diagnostics) {
+        if page.status == .active {
+            for facet in config.facets where facet.lookup != .none {
+                let stated = page.facets.contains { $0.facet == facet.key && !$0.values.isEmpty }
+                guard !stated else { continue }
+                let message = "規定に観点「\(facet.label)」（\(facet.key)）の値がありません。当てはまる値を書くか、すべての場合に当てはまるなら「\(facet.key): all」（\(facet.allLabel ?? "すべて")）と書いてください。値がないと場面から調べるで一覧に出ません。"
+                let at = page.facetsLocation ?? page.idLocation
+                if facet.lookup == .required { d.error("missing-facet", message, at: at) } else { d.warning("missing-facet", message, at: at) }
+            }
+        }
+        func cites(_ patterns: [SourcePattern]) -> Bool {
+            page.sources.contains { s in patterns.contains { $0.matches(doc: s.doc, section: s.section) } }
+        }
+        for a in page.facets {
+            guard let facet = config.facet(a.facet) else { continue }
+            if facet.kind == .graded, !facet.gradedBy.isEmpty, !cites(facet.gradedBy),
+               let v = a.values.first(where: { $0.grade != nil }) {
+                let allowed = facet.gradedBy.map { "\($0.doc) \($0.section)" }.joined(separator: "、")
+                d.error("ungraded-source", "観点「\(facet.label)」の値「\(v.value)」に評価（\(v.grade ?? "")）がありますが、この規定の出典は評価を付けていません（評価を付けている出典: \(allowed)）。評価なしで当てはまることを示すには、値の一覧（\(facet.key): [\(v.value)]）で書いてください。", at: v.location)
+            }
+            for v in a.values {
+                guard let fv = facet.value(v.value), !fv.sources.isEmpty, !cites(fv.sources) else { continue }
+                let allowed = fv.sources.map { "\($0.doc) \($0.section)" }.joined(separator: "、")
+                d.error("ungraded-source", "観点「\(facet.label)」の値「\(fv.label)」は、出典がそのように区分している規定にだけ使えます（\(allowed)）。この規定の出典にはその区分がありません。", at: v.location)
             }
         }
     }

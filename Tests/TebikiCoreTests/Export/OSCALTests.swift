@@ -108,7 +108,7 @@ import Testing
         let imports = try #require(profile["imports"] as? [[String: Any]])
         #expect(imports.count == 1 && imports[0]["href"] as? String == "../catalog.json")
         let include = try #require(imports[0]["include-controls"] as? [[String: [String]]])
-        // form: [cloud] — contract-items has no form (applies), subcontracting has cloud = na (does not).
+        // form: [cloud] — contract-items has form: all (applies), subcontracting has cloud = na (does not).
         #expect(include == [["with-ids": ["contract-items"]]])
         #expect((profile["metadata"] as? [String: Any])?["title"] as? String == "クラウドを使う")
     }
@@ -134,20 +134,23 @@ import Testing
           - key: phase
             label: 段階
             kind: multi
+            all: すべての段階
             values:
               - { key: contract, label: 契約 }
               - { key: operation, label: 履行中 }
           - key: form
             label: 委託の形態
             kind: graded
+            all: すべての形態
             values:
               - { key: build, label: 構築 }
               - { key: cloud, label: クラウド }
         """
         let m = try model(try Fixtures.inline([
-            "content/requirements/any.md": Fixtures.requirement(id: "any"),
-            "content/requirements/ops.md": Fixtures.requirement(id: "ops", extra: "facets:\n  phase: [operation]"),
-            "content/requirements/build.md": Fixtures.requirement(id: "build", extra: "facets:\n  form:\n    build: required\n    cloud: na"),
+            "content/requirements/any.md": Fixtures.requirement(id: "any", extra: "facets:\n  phase: all\n  form: all"),
+            "content/requirements/ops.md": Fixtures.requirement(id: "ops", extra: "facets:\n  phase: [operation]\n  form: all"),
+            "content/requirements/build.md": Fixtures.requirement(id: "build", extra: "facets:\n  phase: all\n  form:\n    build: required\n    cloud: na"),
+            "content/requirements/bare.md": Fixtures.requirement(id: "bare"),
             "content/requirements/gone.md": Fixtures.requirement(id: "gone", extra: "status: retired"),
         ], config: config))
         func matches(_ selection: [String: [String]]) -> [String] {
@@ -156,11 +159,11 @@ import Testing
             }
             return m.requirements.filter { LookupMatch.applies($0, selection: sel, config: m.config) }.map(\.id)
         }
-        #expect(matches([:]) == ["any", "build", "ops"])                       // retired never listed
-        #expect(matches(["phase": ["contract"]]) == ["any", "build"])          // no phase = every phase
+        #expect(matches([:]) == ["any", "bare", "build", "ops"])                // retired never listed
+        #expect(matches(["phase": ["contract"]]) == ["any", "build"])          // all = every phase; no value = not listed
         #expect(matches(["phase": ["contract", "operation"]]) == ["any", "build", "ops"])
         #expect(matches(["form": ["cloud"]]) == ["any", "ops"])                // na does not count
         #expect(matches(["form": ["cloud", "build"]]) == ["any", "build", "ops"])
-        #expect(matches(["phase": []]) == ["any", "build", "ops"])             // empty selection = no filter
+        #expect(matches(["phase": []]) == ["any", "bare", "build", "ops"])     // empty selection = no filter
     }
 }

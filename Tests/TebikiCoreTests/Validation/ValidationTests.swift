@@ -120,4 +120,102 @@ import Testing
             "content/requirements/subcontracting.md:2:5",
         ])
     }
+    // MARK: Explicit applicability (issue 15)
+
+    static let lookupYML = """
+    title: テスト
+    grades:
+      - { key: required, symbol: ○, label: 必須 }
+      - { key: na, symbol: ×, label: 該当なし }
+    facets:
+      - key: phase
+        label: 段階
+        kind: multi
+        lookup: required
+        all: すべての段階
+        values:
+          - { key: contract, label: 契約 }
+      - key: form
+        label: 委託の形態
+        kind: graded
+        lookup: warning
+        all: すべての形態
+        graded_by:
+          - { doc: doc-b, section: "9.3.1(*" }
+        values:
+          - { key: build, label: 構築 }
+          - { key: staff, label: 職員, opt_in: true }
+      - key: category
+        label: 区分
+        kind: multi
+        values:
+          - { key: basic, label: 基本遵守事項, sources: [{ doc: doc-b, section: "1.*" }] }
+    """
+
+    func lookupDiagnostics(_ extra: String) throws -> [Diagnostic] {
+        Builder.check(try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a", extra: extra)], config: Self.lookupYML)).sorted
+    }
+
+    @Test func missingLookupFacetIsAnErrorOrAWarningAsSiteYmlSays() throws {
+        let d = try lookupDiagnostics("facets:\n  category: []")
+        #expect(d.map(\.code) == ["missing-facet", "missing-facet"])
+        #expect(d.map(\.severity) == [.error, .warning])
+        #expect(d.allSatisfy { $0.line == 8 && $0.column == 1 }, "\(d.map(\.description))")   // the facets: key
+        #expect(d[0].message.contains("「phase: all」"))
+        let none = try lookupDiagnostics("")
+        #expect(none.map(\.code) == ["missing-facet", "missing-facet"])
+        #expect(none.allSatisfy { ($0.line, $0.column) == (2, 5) })   // no facets: at the ID
+    }
+
+    @Test func allOrValuesSatisfyTheLookup() throws {
+        #expect(try lookupDiagnostics("facets:\n  phase: all\n  form: [build]").isEmpty)
+        #expect(try lookupDiagnostics("facets:\n  phase: [contract]\n  form: all").isEmpty)
+        let mixed = try lookupDiagnostics("facets:\n  phase: [all, contract]\n  form: all")
+        #expect(mixed.map(\.code) == ["all-with-values"])
+    }
+
+    @Test func aGradeNeedsASourceThatGrades() throws {
+        let d = try lookupDiagnostics("facets:\n  phase: all\n  form:\n    build: required")
+        #expect(d.map(\.code) == ["ungraded-source"])
+        #expect((d[0].line, d[0].column) == (11, 5))
+        #expect(d[0].message.contains("doc-b 9.3.1(*"))
+        let graded = Fixtures.requirement(id: "a", extra: "facets:\n  phase: all\n  form:\n    build: required")
+            .replacingOccurrences(of: "doc: doc-a\n    section: \"1.1\"", with: "doc: doc-b\n    section: \"9.3.1(3)\"")
+        let ok = Builder.check(try Fixtures.inline(["content/requirements/a.md": graded], config: Self.lookupYML)).sorted
+        #expect(ok.isEmpty, "\(ok.map(\.description))")
+    }
+
+    @Test func categoryGradedOnlyWhereTheSourceGradesIt() throws {
+        let d = try lookupDiagnostics("facets:\n  phase: all\n  form: all\n  category: [basic]")
+        #expect(d.map(\.code) == ["ungraded-source"])
+        #expect(d[0].message.contains("基本遵守事項"))
+    }
+
+    @Test func reservedFacetKeysAreRefused() throws {
+        let yml = Fixtures.siteYML.replacingOccurrences(of: "key: phase", with: "key: constructor")
+            .replacingOccurrences(of: "{ key: build, label: 構築 }", with: "{ key: all, label: 全部 }")
+        let d = Builder.check(try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a")], config: yml)).sorted
+        #expect(d.map(\.code) == ["reserved-key", "reserved-key"])
+        #expect(d.allSatisfy { $0.path == "site.yml" })
+    }
+
+    @Test func lookupMatchFollowsTheExplicitRule() throws {
+        var diagnostics = Diagnostics()
+        let parsed = try #require(ParsePhase.run(try Fixtures.inline([
+            "content/requirements/a.md": Fixtures.requirement(id: "a", extra: "facets:\n  phase: all\n  form: all"),
+            "content/requirements/b.md": Fixtures.requirement(id: "b", extra: "facets:\n  phase: [contract]\n  form: [build]"),
+            "content/requirements/c.md": Fixtures.requirement(id: "c", extra: "facets:\n  phase: [contract]"),
+            "content/requirements/d.md": Fixtures.requirement(id: "d", extra: "facets:\n  phase: all\n  form: [staff]"),
+        ], config: Self.lookupYML), diagnostics: &diagnostics))
+        let model = SiteModel(parsed)
+        func listed(_ facet: String, _ values: [String]) -> [String] {
+            let sel = values.isEmpty ? [] : [FacetAssignment(facet: facet, location: SourceLocation(path: "", line: 0, column: 0),
+                                                             values: values.map { (value: $0, grade: nil, location: SourceLocation(path: "", line: 0, column: 0)) })]
+            return model.requirements.filter { LookupMatch.applies($0, selection: sel, config: model.config) }.map(\.id).sorted()
+        }
+        #expect(listed("form", ["build"]) == ["a", "b"])      // c states no form: never a silent match
+        #expect(listed("form", []) == ["a", "b", "c"])         // d is opt-in
+        #expect(listed("form", ["staff"]) == ["a", "d"])
+        #expect(listed("phase", ["contract"]) == ["a", "b", "c"])
+    }
 }

@@ -1,18 +1,19 @@
 /*
- * Tebiki lookup page (lookup.html): pick the situation, get the requirements that apply,
- * grouped by phase, and print or download them as a checklist.
- * Classic script; needs search-core.js and data/lookup.js (globalThis.TEBIKI_LOOKUP) first.
+ * Tebiki lookup page (lookup.html): pick the situation, get the requirements that apply
+ * (those specific to the selection first, those common to every case in a folded group),
+ * each with the reason it is listed, and print or download them as a tailored checklist.
+ * Classic script; needs data/lookup.js (globalThis.TEBIKI_LOOKUP) and lookup-core.js first.
  * Data is only ever put into the page with createElement/textContent.
  */
 (function () {
   'use strict';
-  const core = globalThis.Tebiki && globalThis.Tebiki.search;
+  const core = globalThis.Tebiki && globalThis.Tebiki.lookup;
   if (!core || typeof document === 'undefined') return;
   const doc = document;
 
-  const HIDDEN_FACETS = new Set(['role', 'category']);
   const CHECKLIST_FIELDS = ['案件名', '委託先', '確認日', '確認者', '承認者'];
   const RESULT_CHOICES = '☐適　☐否　☐該当なし';
+  const PRINT_HEADER = ['No.', '確認事項', '根拠', '結果', '備考'];
 
   function el(tag, className, text) {
     const e = doc.createElement(tag);
@@ -45,16 +46,18 @@
       return;
     }
     const root = (doc.body && doc.body.getAttribute('data-root')) || '';
-    const facets = data.facets || [];
+    const facets = (Array.isArray(data.facets) ? data.facets : []).filter((f) => f && typeof f.key === 'string');
     const facetByKey = new Map(facets.map((f) => [f.key, f]));
     const valueLabel = (fkey, vkey) => {
       const f = facetByKey.get(fkey);
       const v = f && (f.values || []).find((x) => x.key === vkey);
       return v ? v.label : vkey;
     };
-    const grades = new Map((data.grades || []).map((g) => [g.key, g]));
+    // The facets the lookup filters by (site.yml `lookup:`); the others are display only.
+    const lookupFacets = facets.filter((f) => f.lookup);
+    const controlFacets = lookupFacets.length ? lookupFacets : facets;
 
-    let selection = core.parseSelection(location.hash);
+    let selection = core.parseSelection(location.hash, controlFacets);
     let current = null;
 
     // -------------------------------------------------------------------------------------
@@ -62,8 +65,8 @@
     // -------------------------------------------------------------------------------------
 
     clear(controls);
-    for (const f of facets) {
-      if (HIDDEN_FACETS.has(f.key) || !(f.values || []).length) continue;
+    for (const f of controlFacets) {
+      if (!(f.values || []).length) continue;
       const fs = el('fieldset', 'lookup-facet lookup-facet-' + f.kind);
       fs.setAttribute('data-facet', f.key);
       fs.appendChild(el('legend', null, f.label));
@@ -84,26 +87,23 @@
     reset.type = 'button';
     controls.appendChild(reset);
 
+    function chosen(key) {
+      return Object.prototype.hasOwnProperty.call(selection, key) ? selection[key] : [];
+    }
+
     function syncControls() {
       for (const box of controls.querySelectorAll('input[type=checkbox]')) {
-        box.checked = (selection[box.name] || []).includes(box.value);
+        box.checked = chosen(box.name).includes(box.value);
       }
     }
 
     function selectionFromControls() {
-      const sel = {};
-      // Facets without controls (role, category) keep what the fragment said.
-      for (const k of Object.keys(selection)) {
-        if (!controls.querySelector('fieldset[data-facet="' + cssEscape(k) + '"]')) sel[k] = selection[k];
-      }
+      const sel = Object.create(null);
       for (const box of controls.querySelectorAll('input[type=checkbox]:checked')) {
-        (sel[box.name] = sel[box.name] || []).push(box.value);
+        if (!Object.prototype.hasOwnProperty.call(sel, box.name)) sel[box.name] = [];
+        sel[box.name].push(box.value);
       }
       return sel;
-    }
-
-    function cssEscape(s) {
-      return globalThis.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, '\\$&');
     }
 
     function writeHash() {
@@ -122,13 +122,13 @@
       render();
     });
     reset.addEventListener('click', () => {
-      selection = {};
+      selection = Object.create(null);
       syncControls();
       writeHash();
       render();
     });
     globalThis.addEventListener('hashchange', () => {
-      const next = core.parseSelection(location.hash);
+      const next = core.parseSelection(location.hash, controlFacets);
       if (core.formatSelection(next, facets) === core.formatSelection(selection, facets)) return;
       selection = next;
       syncControls();
@@ -140,7 +140,7 @@
     // -------------------------------------------------------------------------------------
 
     if (scenarioBox) {
-      const scenarios = data.scenarios || [];
+      const scenarios = Array.isArray(data.scenarios) ? data.scenarios : [];
       clear(scenarioBox);
       if (scenarios.length) {
         scenarioBox.appendChild(el('h2', null, 'よくある場面から選ぶ'));
@@ -172,34 +172,10 @@
     function selectionText() {
       const parts = [];
       for (const f of facets) {
-        const vals = selection[f.key];
-        if (vals && vals.length) parts.push(f.label + '：' + vals.map((v) => valueLabel(f.key, v)).join('、'));
+        const vals = chosen(f.key);
+        if (vals.length) parts.push(f.label + '：' + vals.map((v) => valueLabel(f.key, v)).join('、'));
       }
       return parts.join('／');
-    }
-
-    // Grades of a requirement for the chosen values of every graded facet.
-    function gradeList(req) {
-      const items = [];
-      for (const f of facets) {
-        if (f.kind !== 'graded') continue;
-        const chosen = selection[f.key];
-        if (!chosen || !chosen.length) continue;
-        const own = req.facets && req.facets[f.key];
-        if (!own || typeof own !== 'object' || Array.isArray(own) || !Object.keys(own).length) {
-          items.push({ label: f.label, grade: null, text: 'どの形態にも適用' });
-          continue;
-        }
-        for (const v of chosen) {
-          const g = grades.get(own[v]);
-          items.push({
-            label: valueLabel(f.key, v),
-            grade: own[v] || 'none',
-            text: g ? g.symbol + ' ' + g.label : '—',
-          });
-        }
-      }
-      return items;
     }
 
     function renderRequirement(req) {
@@ -207,21 +183,35 @@
       const a = el('a', 'lookup-item-title', req.title);
       a.href = root + req.url;
       li.appendChild(a);
-      const gl = gradeList(req);
-      if (gl.length) {
-        const ul = el('ul', 'lookup-grades');
-        for (const g of gl) {
-          const gi = el('li', 'lookup-grade');
-          gi.appendChild(el('span', 'lookup-grade-form', g.label + '：'));
-          gi.appendChild(el('span', 'grade' + (g.grade ? ' grade-' + g.grade : ''), g.text));
-          ul.appendChild(gi);
-        }
-        li.appendChild(ul);
+      const reasons = current.reasons.get(req.id) || [];
+      if (reasons.length) {
+        const p = el('p', 'lookup-reasons');
+        p.appendChild(el('span', 'lookup-reason-label', '該当：'));
+        for (const r of reasons) p.appendChild(el('span', 'lookup-reason', r));
+        li.appendChild(p);
       }
       if (req.summary) li.appendChild(el('p', 'lookup-item-summary', req.summary));
       const labels = (req.sources || []).map((s) => s.label || s.section).filter(Boolean);
       if (labels.length) li.appendChild(el('p', 'lookup-item-sources', '根拠：' + labels.join('、')));
       return li;
+    }
+
+    function groupId(section, g) {
+      return 'lookup-group-' + section.key + '-' + (g.key || 'all');
+    }
+
+    function renderGroups(section, container) {
+      for (const g of section.groups) {
+        const box = el('section', 'lookup-group');
+        box.id = groupId(section, g);
+        const h = el('h3', null, g.label + ' ');
+        h.appendChild(el('span', 'lookup-count', '（' + g.count + '件）'));
+        box.appendChild(h);
+        const ol = el('ol', 'lookup-list');
+        for (const r of g.requirements) ol.appendChild(renderRequirement(r));
+        box.appendChild(ol);
+        container.appendChild(box);
+      }
     }
 
     function render() {
@@ -232,16 +222,19 @@
         const cond = selectionText();
         summary.appendChild(el('p', 'lookup-summary-total',
           (cond ? '該当する規定：' : '規定の一覧：') + current.total + '件'));
-        if (current.groups.length) {
+        if (current.sections.length) {
           const ul = el('ul', 'lookup-summary-groups');
-          for (const g of current.groups) {
+          for (const s of current.sections) {
             const li = el('li');
-            const a = el('a', null, g.label + ' ' + g.count + '件');
-            a.href = '#lookup-group-' + (g.key || 'all');
+            const a = el('a', null, s.label + ' ' + s.count + '件');
+            a.href = '#lookup-section-' + s.key;
             a.addEventListener('click', (e) => {
               e.preventDefault(); // keep the selection in the fragment
-              const target = doc.getElementById('lookup-group-' + (g.key || 'all'));
-              if (target) target.scrollIntoView();
+              const target = doc.getElementById('lookup-section-' + s.key);
+              if (!target) return;
+              const details = target.querySelector('details');
+              if (details) details.open = true;
+              target.scrollIntoView();
             });
             li.appendChild(a);
             ul.appendChild(li);
@@ -254,34 +247,44 @@
       if (!current.total) {
         results.appendChild(el('p', 'lookup-none', '条件に当てはまる規定はありません。条件を減らしてください。'));
       }
-      for (const g of current.groups) {
-        const section = el('section', 'lookup-group');
-        section.id = 'lookup-group-' + (g.key || 'all');
-        const h = el('h2', null, g.label + ' ');
-        h.appendChild(el('span', 'lookup-count', '（' + g.count + '件）'));
-        section.appendChild(h);
-        const ol = el('ol', 'lookup-list');
-        for (const r of g.requirements) ol.appendChild(renderRequirement(r));
-        section.appendChild(ol);
-        results.appendChild(section);
+      for (const s of current.sections) {
+        const box = el('section', 'lookup-section lookup-section-' + s.key);
+        box.id = 'lookup-section-' + s.key;
+        const h = el('h2', null, s.label + ' ');
+        h.appendChild(el('span', 'lookup-count', '（' + s.count + '件）'));
+        box.appendChild(h);
+        if (s.key !== 'specific') {
+          box.appendChild(el('p', 'lookup-general-note', s.key === 'general'
+            ? '委託の形態・取り扱う情報・再委託の有無にかかわらず、どの委託にも当てはまる規定です。'
+            : 'まだ選んでいない条件（取り扱う情報、再委託の有無など）によって当てはまる規定です。各規定の「…の場合」を確かめるか、条件を追加して絞り込んでください。'));
+          const details = el('details', 'lookup-general');
+          details.appendChild(el('summary', null, s.label + 'を表示（' + s.count + '件）'));
+          renderGroups(s, details);
+          box.appendChild(details);
+        } else {
+          renderGroups(s, box);
+        }
+        results.appendChild(box);
       }
       if (printButton) printButton.disabled = !current.total;
       if (csvButton) csvButton.disabled = !current.total;
-      if (checklist && !checklist.hidden) fillChecklist();
+      fillChecklist();
     }
 
     // -------------------------------------------------------------------------------------
-    // Checklist: print and CSV
+    // Checklist: print (button or Ctrl+P) and CSV
     // -------------------------------------------------------------------------------------
 
     function fillChecklist() {
-      if (!checklist) return;
+      if (!checklist || !current) return;
       const rows = core.checklistRows(current);
       clear(checklist);
       const title = (data.site && data.site.title) ? data.site.title + ' ' : '';
       checklist.appendChild(el('h2', 'checklist-title', '情報セキュリティ確認チェックリスト'));
       const cond = selectionText();
       checklist.appendChild(el('p', 'checklist-selection', '条件：' + (cond || '指定なし（すべての規定）')));
+      const counts = current.sections.map((s) => s.label + ' ' + s.count + '件').join('／');
+      if (counts) checklist.appendChild(el('p', 'checklist-counts', '規定：' + counts + '（確認事項 ' + rows.length + '項目）'));
 
       const head = el('table', 'checklist-fields');
       const hb = el('tbody');
@@ -297,30 +300,48 @@
       const table = el('table', 'checklist-table');
       const thead = el('thead');
       const htr = el('tr');
-      for (const c of core.CSV_HEADER) {
+      for (const c of PRINT_HEADER) {
         const th = el('th', null, c);
         th.scope = 'col';
         htr.appendChild(th);
       }
       thead.appendChild(htr);
       table.appendChild(thead);
-      const tbody = el('tbody');
+      let tbody = null;
+      let group = null;
       for (const r of rows) {
-        const tr = el('tr');
+        if (r.group !== group) {
+          group = r.group;
+          tbody = el('tbody', 'checklist-group');
+          const section = current.sections.find((s) => s.label === group);
+          const gtr = el('tr', 'checklist-group-row group-row');
+          const th = el('th', null, group + (section ? '（' + section.count + '件）' : ''));
+          th.colSpan = PRINT_HEADER.length;
+          th.scope = 'rowgroup';
+          gtr.appendChild(th);
+          tbody.appendChild(gtr);
+          table.appendChild(tbody);
+        }
+        const tr = el('tr', 'checklist-row');
         tr.appendChild(el('td', 'checklist-no', String(r.no)));
-        tr.appendChild(el('td', 'checklist-text', r.text));
+        const text = el('td', 'checklist-cell');
+        text.appendChild(el('span', 'checklist-text', r.text));
+        if (r.reason) text.appendChild(el('span', 'checklist-reason', '該当：' + r.reason));
+        tr.appendChild(text);
         tr.appendChild(el('td', 'checklist-basis', r.basis));
         tr.appendChild(el('td', 'checklist-result', RESULT_CHOICES));
         tr.appendChild(el('td', 'checklist-note'));
         tbody.appendChild(tr);
       }
-      table.appendChild(tbody);
       checklist.appendChild(table);
       checklist.appendChild(el('p', 'checklist-footer',
         '出典：' + title + '（' + new Date().toLocaleDateString('ja-JP') + ' 作成）'));
-      checklist.hidden = false;
-      checklist.classList.add('is-ready');
+      checklist.hidden = !rows.length;
+      checklist.classList.toggle('is-ready', rows.length > 0);
     }
+
+    // Ctrl+P (or the browser's menu) prints the same tailored checklist as the button.
+    globalThis.addEventListener('beforeprint', fillChecklist);
 
     if (printButton) {
       if (!printButton.textContent.trim()) printButton.textContent = 'このチェックリストを印刷';
