@@ -6,8 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const core = require('../../theme/assets/js/search-core.js');
-const { normalize, tokenize, expandSynonyms, search, lookupMatches, lookup, checklistRows,
-  parseSelection, formatSelection, csvForChecklist } = core;
+const { normalize, tokenize, expandSynonyms, search, lookupMatches } = core;
 
 // ---------------------------------------------------------------------------------------------
 // A small index built the way docs/search.md describes (fields title, id, summary, body).
@@ -342,63 +341,7 @@ test('lookupMatches: no value applies, na never applies', () => {
   assert.ok(lookupMatches(contract, { info: [] }, FACETS), 'empty selection ignored');
 });
 
-test('lookup: grouping by phase order, active only, counts', () => {
-  const r = lookup(LOOKUP, {});
-  assert.deepEqual(r.groups.map((g) => g.key), ['decision', 'contract', 'operation', '']);
-  assert.deepEqual(r.groups.map((g) => g.count), [2, 1, 1, 1]);
-  assert.deepEqual(r.groups[0].requirements.map((x) => x.id), ['r-build', 'r-cloud']);
-  assert.equal(r.groups[3].label, '全段階');
-  assert.equal(r.total, 4, 'each requirement counted once');
-  assert.ok(!r.requirements.some((x) => x.id === 'r-gone'));
-
-  const cloud = lookup(LOOKUP, { form: ['cloud'] });
-  assert.deepEqual(cloud.requirements.map((x) => x.id), ['r-cloud', 'r-contract', 'r-any']);
-  const phase = lookup(LOOKUP, { phase: ['operation'] });
-  assert.deepEqual(phase.groups.map((g) => g.key), ['operation', '']);
-});
-
-test('checklist rows in phase order, with basis', () => {
-  const rows = checklistRows(lookup(LOOKUP, { form: ['cloud'] }));
-  assert.deepEqual(rows.map((r) => r.no), [1, 2, 3, 4]);
-  assert.deepEqual(rows.map((r) => r.text), ['約款を確認したか。', '契約に含めたか。', '再委託の条件, "承認"を\n定めたか。', '全般']);
-  assert.deepEqual(rows.map((r) => r.basis), ['手引書 9.4', '手引書 9.3.1(13)', 'p.10', '手引書 1.1']);
-});
-
-test('selection round-trip through the URL fragment', () => {
-  const sel = { info: ['personal'], form: ['ops-asp', 'cloud'] };
-  const frag = formatSelection(sel, FACETS);
-  assert.equal(frag, 'form=cloud,ops-asp&info=personal');
-  assert.deepEqual(parseSelection('#' + frag), { form: ['cloud', 'ops-asp'], info: ['personal'] });
-  assert.deepEqual(parseSelection('form=cloud,ops-asp&info=personal'), { form: ['cloud', 'ops-asp'], info: ['personal'] });
-  assert.deepEqual(parseSelection(''), {});
-  assert.deepEqual(parseSelection('#'), {});
-  assert.deepEqual(parseSelection('#form=&x&=y&info=a,,a'), { info: ['a'] });
-  const odd = { 'k y': ['a,b', 'ä'] };
-  assert.deepEqual(parseSelection(formatSelection(odd)), odd);
-  assert.equal(formatSelection({ form: [] }), '');
-});
-
-test('CSV: BOM, CRLF, RFC 4180 quoting', () => {
-  const csv = csvForChecklist([
-    { no: 1, text: 'a,b', basis: 'say "hi"', result: '', note: 'line1\nline2' },
-    { no: 2, text: '普通', basis: '手引書 9.3.1(13)', result: '適', note: '' },
-  ]);
-  assert.ok(csv.startsWith('\uFEFF'));
-  assert.ok(csv.endsWith('\r\n'));
-  const body = csv.slice(1);
-  assert.equal(body,
-    'No.,確認事項,根拠,結果,備考\r\n' +
-    '1,"a,b","say ""hi""",,"line1\nline2"\r\n' +
-    '2,普通,手引書 9.3.1(13),適,\r\n');
-  assert.equal(csvForChecklist([]), '\uFEFFNo.,確認事項,根拠,結果,備考\r\n');
-  assert.ok(csvForChecklist([{ no: 1, text: 'x\ry' }]).includes('"x\ry"'));
-});
-
-test('CSV: a cell Excel would read as a formula starts with an apostrophe', () => {
-  const csv = csvForChecklist([{ no: 1, text: '=HYPERLINK("http://x","y")', basis: '+1', result: '-2', note: '@SUM(A1)' }]);
-  assert.equal(csv.split('\r\n')[1], `1,"'=HYPERLINK(""http://x"",""y"")",'+1,'-2,'@SUM(A1)`);
-  assert.ok(csvForChecklist([{ no: 1, text: '普通の文 = そのまま' }]).includes(',普通の文 = そのまま,'));
-});
+// The lookup itself (groups, checklist rows, URL fragment, CSV) is lookup-core.js: Tests/js/lookup-core.test.js.
 
 test('classic script: attaches to globalThis.Tebiki.search', () => {
   assert.equal(globalThis.Tebiki.search.normalize, normalize);
