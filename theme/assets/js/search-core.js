@@ -671,6 +671,9 @@
   function tokenScores(p, token, asPrefix, cache) {
     const key = (asPrefix ? '>' : '=') + token;
     if (cache.has(key)) return cache.get(key);
+    // Kept across queries too: a token's postings never change once loaded.
+    const kept = remembered(p, 'tokens', key);
+    if (kept) { cache.set(key, kept); return kept; }
     const n = p.n;
     const score = new Float64Array(n);
     const acc = new Float64Array(n);
@@ -693,6 +696,7 @@
     docs.sort((a, b) => a - b);
     const r = { docs, score };
     cache.set(key, r);
+    if (docs.length) remember(p, 'tokens', key, r, 256);
     return r;
   }
 
@@ -706,14 +710,52 @@
   // {docs, best (best coverage per document, 0 = no match), alts: [{alt, bigrams, masks,
   // base, cover}], weight, shape}; `weight` is how much the term counts towards a document's
   // coverage of the query (0 when no document has it).
-  function termMatches(p, term, prefixToken, allowed, cache) {
+  function termMatches(p, term, prefixToken, allowed, cache, filterKey) {
     const n = p.n;
     const result = { docs: [], best: new Float64Array(n), alts: [], weight: 0, shape: term.shape == null ? 1 : term.shape };
     const tryAlt = (alt, factor) => {
       const toks = unique(tokenizeNormalized(alt));
       if (toks.length === 0) return;
+      // The documents an alternative matches do not change once its postings are loaded: kept
+      // across queries (typing 委託先が… repeats the words of the query before).
+      const key = alt + '\u0000' + factor + '\u0000' + (toks.includes(prefixToken) ? prefixToken : '') + '\u0000' + filterKey;
+      let m = remembered(p, 'alts', key);
+      if (m === undefined) {
+        m = matchAlternative(p, toks, factor, prefixToken, allowed, cache);
+        remember(p, 'alts', key, m, 64);
+      }
+      if (!m) return;
+      for (const d of m.docs) {
+        if (result.best[d] === 0) result.docs.push(d);
+        if (m.cover[d] > result.best[d]) result.best[d] = m.cover[d];
+      }
+      result.alts.push({ alt, bigrams: m.bigrams, masks: null, base: m.base, cover: m.cover });
+      result.weight = Math.max(result.weight, result.shape * m.weight);
+    };
+    term.alternatives.forEach((alt, k) => tryAlt(alt, term.factors ? term.factors[k] : 1));
+    if (!result.weight) for (const alt of term.fuzzy || []) tryAlt(alt, 0.5);
+    return result;
+  }
+
+  // A small cache on the source, oldest dropped first.
+  function remembered(p, name, key) {
+    const c = p.caches && p.caches[name];
+    return c ? c.get(key) : undefined;
+  }
+
+  function remember(p, name, key, value, cap) {
+    if (!p.caches) p.caches = {};
+    const c = p.caches[name] || (p.caches[name] = new Map());
+    c.set(key, value);
+    if (c.size > cap) c.delete(c.keys().next().value);
+  }
+
+  // One alternative: {docs, base, cover, weight, bigrams}, or null when no document has it.
+  function matchAlternative(p, toks, factor, prefixToken, allowed, cache) {
+    const n = p.n;
+    {
       const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
-      if (perToken.every((m) => m.docs.length === 0)) return;
+      if (perToken.every((m) => m.docs.length === 0)) return null;
       // A token no page has weighs as the rarest: a word whose bigrams are mostly absent does
       // not match on the few common ones (無関係 does not match every 関係).
       const w = perToken.map((m) => Math.log(1 + p.n / Math.max(1, m.docs.length)));
@@ -729,7 +771,7 @@
       });
       const base = new Float64Array(n);
       const cover = new Float64Array(n);
-      let matched = false;
+      const docs = [];
       for (const d of touched) {
         const c = have[d] / mass;
         if (c < MIN_COVER - 1e-9 || !allowed(d)) continue;
@@ -738,17 +780,11 @@
         for (const m of perToken) sc += m.score[d];
         base[d] = sc * cv * cv * factor;
         cover[d] = cv;
-        if (result.best[d] === 0) result.docs.push(d);
-        if (cv > result.best[d]) result.best[d] = cv;
-        matched = true;
+        docs.push(d);
       }
-      if (!matched) return;
-      result.alts.push({ alt, bigrams: toks.filter(isBigram), masks: null, base, cover });
-      result.weight = Math.max(result.weight, result.shape * (mass / toks.length));
-    };
-    term.alternatives.forEach((alt, k) => tryAlt(alt, term.factors ? term.factors[k] : 1));
-    if (!result.weight) for (const alt of term.fuzzy || []) tryAlt(alt, 0.5);
-    return result;
+      if (!docs.length) return null;
+      return { docs, base, cover, weight: mass / toks.length, bigrams: toks.filter(isBigram) };
+    }
   }
 
   function evaluate(p, query, opts) {
@@ -769,8 +805,9 @@
     const cache = new Map();
     const terms = [];
     const perTerm = [];
+    const filterKey = (opts.includeRetired ? 'r' : '') + (filtering ? JSON.stringify(filters) : '');
     for (const t of parsed.terms) {
-      const m = termMatches(p, t, prefixToken, allowed, cache);
+      const m = termMatches(p, t, prefixToken, allowed, cache, filterKey);
       // A compound no page has (個人情報保護条例) is searched by its kanji and Latin words
       // instead (個人, 情報, 保護, 条例), so a query with a real word is never left empty.
       const parts = m.weight ? [] : (t.segments || []).filter((sg) => sg !== t.term && Array.from(sg).length >= 2 && /[\u3400-\u9fffa-z0-9]/.test(sg));
@@ -778,7 +815,7 @@
         for (const sg of unique(parts)) {
           const sub = { term: sg, alternatives: [sg], factors: [1], shape: t.shape, segments: [sg] };
           terms.push(sub);
-          perTerm.push(termMatches(p, sub, prefixToken, allowed, cache));
+          perTerm.push(termMatches(p, sub, prefixToken, allowed, cache, filterKey));
         }
       } else {
         terms.push(t);
@@ -1031,7 +1068,23 @@
 
   // The k-th largest value (k ≥ 1) of a list that has at least k values.
   function kthLargest(values, k) {
-    return Float64Array.from(values).sort()[values.length - k];
+    // Quickselect for the (length - k)-th smallest.
+    const a = Float64Array.from(values);
+    const want = a.length - k;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo < hi) {
+      const pivot = a[(lo + hi) >>> 1];
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) i++;
+        while (a[j] > pivot) j--;
+        if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+      }
+      if (want <= j) hi = j; else if (want >= i) lo = i; else return a[want];
+    }
+    return a[want];
   }
 
   function limitOf(opts) {
