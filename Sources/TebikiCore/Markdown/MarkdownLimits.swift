@@ -1,0 +1,148 @@
+import Foundation
+
+/// Input shapes that make Debian's cmark-gfm (0.29.0.gfm.6) slow or huge, refused before the
+/// text reaches the parser. Upstream fixed them later (0.29.0.gfm.7: GHSA-29g3-96g3-jg6c,
+/// GHSA-r572-jvj2-3m8p, GHSA-24f7-9frr-5h2r; 0.29.0.gfm.12/13: GHSA-w4qg-3vf7-m9x5, tables),
+/// but the mission keeps the Debian package, so Tebiki bounds the inputs instead:
+///
+/// - `<?`, `<!` (CDATA, declarations) and `![` in one paragraph: each one makes the inline
+///   parser scan the rest of the paragraph (`<?` looks for `?>`, `<![CDATA[` for `]]>`, `<!A`
+///   for `>`; every `![` opener is revisited at each later `]`), so time grows with
+///   occurrences × paragraph length. Counted per block of lines between blank lines (a
+///   paragraph never spans a blank line), code blocks included; a backslash-escaped `\<` or
+///   `\!` is not counted.
+/// - Tables: every row is filled up to the column count of the delimiter row, so a table
+///   of c columns and r rows costs c × r cells whatever the input size (a 24 KB file made
+///   4000 × 4000 cells, 68 s and a 160 MB page). Columns per table and cells per file are capped.
+///
+/// The scan is one pass over the UTF-8 bytes, linear in the size of the text.
+public enum MarkdownLimits {
+    /// `<?`, `<!` or `![` in one paragraph.
+    public static let maxMarkersPerParagraph = 200
+    /// Columns of one table (counted in its delimiter row, `|---|---|`).
+    public static let maxTableColumns = 100
+    /// Table cells (columns × rows, rows filled up to the column count) in one file.
+    public static let maxTableCells = 50_000
+
+    /// Checks `text` (a Markdown body, or a Markdown string from the front matter whose first
+    /// line is line `lineOffset + 1` of the file). Returns false, with errors, when the text
+    /// must not be given to cmark-gfm.
+    @discardableResult
+    public static func check(_ text: String, path: String, lineOffset: Int = 0, columnOffset: Int = 0,
+                             diagnostics: inout Diagnostics) -> Bool {
+        var ok = true
+        var text = text
+        text.withUTF8 { bytes in
+            var markers = 0
+            var reportedParagraph = false
+            var cells = 0
+            var reportedCells = false
+            var line = 0
+            var start = 0
+            var previousLineBlank = true
+            var tableColumns = 0  // > 0 while inside a table
+            func location(_ lineIndex: Int, _ lineStart: Int, _ offset: Int) -> SourceLocation {
+                let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).unicodeScalars.count + 1
+                return SourceLocation(path: path, line: lineIndex + 1 + lineOffset, column: column + (lineIndex == 0 ? columnOffset : 0))
+            }
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+                let blank = isBlank(bytes, start, end)
+                if blank {
+                    markers = 0
+                    reportedParagraph = false
+                    tableColumns = 0
+                } else {
+                    // Markers in this line.
+                    var i = start
+                    while i + 1 < end {
+                        let b = bytes[i], next = bytes[i + 1]
+                        if (b == 0x3C && (next == 0x3F || next == 0x21)) || (b == 0x21 && next == 0x5B) {  // <? <! ![
+                            var slashes = 0
+                            var k = i - 1
+                            while k >= start, bytes[k] == 0x5C { slashes += 1; k -= 1 }
+                            if slashes % 2 == 0 {
+                                markers += 1
+                                if markers > maxMarkersPerParagraph, !reportedParagraph {
+                                    reportedParagraph = true
+                                    ok = false
+                                    let what = String(decoding: bytes[i...(i + 1)], as: UTF8.self)
+                                    diagnostics.error("markdown-too-complex",
+                                                      "1つの段落に「<?」「<!」「![」が合わせて \(maxMarkersPerParagraph) 個を超えています（ここは「\(what)」）。これ以上は変換に時間がかかりすぎるため受け付けません。段落を空行で分けるか、文字として書く「<」「!」の前に「\\」を付けてください。",
+                                                      at: location(line, start, i))
+                                }
+                            }
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                    }
+                    // Tables.
+                    if tableColumns > 0 {
+                        cells += tableColumns
+                    } else if !previousLineBlank, let columns = delimiterRowColumns(bytes, start, end) {
+                        tableColumns = columns
+                        cells += 2 * columns  // header and delimiter rows
+                        if columns > maxTableColumns {
+                            ok = false
+                            diagnostics.error("table-too-large",
+                                              "表の列が多すぎます（\(columns) 列、上限 \(maxTableColumns) 列）。列の少ない複数の表に分けてください。",
+                                              at: location(line, start, firstNonSpace(bytes, start, end)))
+                        }
+                    }
+                    if cells > maxTableCells, !reportedCells {
+                        reportedCells = true
+                        ok = false
+                        diagnostics.error("table-too-large",
+                                          "このファイルの表のセルが多すぎます（列数 × 行数の合計が \(maxTableCells) 個を超えました。行の短い表も列数まで埋められます）。表を小さくするか、複数のページに分けてください。",
+                                          at: location(line, start, firstNonSpace(bytes, start, end)))
+                    }
+                }
+                previousLineBlank = blank
+                // Next line: `\n`, `\r\n` or a lone `\r`.
+                if end < bytes.count, bytes[end] == 0x0D, end + 1 < bytes.count, bytes[end + 1] == 0x0A { end += 1 }
+                start = end + 1
+                line += 1
+            }
+        }
+        return ok
+    }
+
+    private static func isBlank(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        while i < end { if b[i] != 0x20, b[i] != 0x09 { return false }; i += 1 }
+        return true
+    }
+
+    private static func firstNonSpace(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i < end, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x3E { i += 1 }
+        return i
+    }
+
+    /// The number of columns when the line is a table delimiter row (`|:--|--:|`, `--- | ---`),
+    /// after block-quote markers and indentation; nil otherwise. Counted generously: any line of
+    /// only `|`, `-`, `:` and spaces with a `|` and a `-`.
+    static func delimiterRowColumns(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var i = firstNonSpace(b, start, end)
+        var pipes = 0, dashes = false
+        var cells = 0, inCell = false
+        while i < end {
+            switch b[i] {
+            case 0x7C:
+                pipes += 1
+                if inCell { cells += 1; inCell = false }
+            case 0x2D, 0x3A:
+                if b[i] == 0x2D { dashes = true }
+                inCell = true
+            case 0x20, 0x09: break
+            default: return nil
+            }
+            i += 1
+        }
+        if inCell { cells += 1 }
+        guard pipes > 0, dashes else { return nil }
+        return max(cells, 1)
+    }
+}
