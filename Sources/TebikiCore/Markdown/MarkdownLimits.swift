@@ -11,14 +11,21 @@ import Foundation
 ///   occurrences × paragraph length. Counted per block of lines between blank lines (a
 ///   paragraph never spans a blank line), code blocks included; a backslash-escaped `\<` or
 ///   `\!` is not counted.
+/// - `@` in one paragraph: the autolink extension rescans the text around every `@` that
+///   is not an address (`a@b.c_`×N: 1.5 s for 160 KB).
+/// - `|` in one line: a table row of n cells is split in n² time (`-|-` under a line of
+///   20,000 `|`: 1.9 s for 40 KB; 40,000 in one row: over 20 s).
 /// - Tables: every row is filled up to the column count of the delimiter row, so a table
 ///   of c columns and r rows costs c × r cells whatever the input size (a 24 KB file made
 ///   4000 × 4000 cells, 68 s and a 160 MB page). Columns per table and cells per file are capped.
 ///
 /// The scan is one pass over the UTF-8 bytes, linear in the size of the text.
 public enum MarkdownLimits {
-    /// `<?`, `<!` or `![` in one paragraph.
+    /// `<?`, `<!`, `![` or `@` in one paragraph.
     public static let maxMarkersPerParagraph = 200
+    /// `|` in one line: a table row (and the line above a delimiter row, read as the header)
+    /// is split into cells in time that grows with the square of its `|` count.
+    public static let maxPipesPerLine = 200
     /// Columns of one table (counted in its delimiter row, `|---|---|`).
     public static let maxTableColumns = 100
     /// Table cells (columns × rows, rows filled up to the column count) in one file.
@@ -56,24 +63,32 @@ public enum MarkdownLimits {
                 } else {
                     // Markers in this line.
                     var i = start
-                    while i + 1 < end {
-                        let b = bytes[i], next = bytes[i + 1]
-                        if (b == 0x3C && (next == 0x3F || next == 0x21)) || (b == 0x21 && next == 0x5B) {  // <? <! ![
-                            var slashes = 0
-                            var k = i - 1
-                            while k >= start, bytes[k] == 0x5C { slashes += 1; k -= 1 }
-                            if slashes % 2 == 0 {
+                    var pipes = 0
+                    while i < end {
+                        let b = bytes[i], next = i + 1 < end ? bytes[i + 1] : 0
+                        if b == 0x7C, !escaped(bytes, start, i) {
+                            pipes += 1
+                            if pipes == maxPipesPerLine + 1 {
+                                ok = false
+                                diagnostics.error("table-too-large",
+                                                  "1行に「|」が \(maxPipesPerLine) 個を超えています。表の行としても変換に時間がかかりすぎるため受け付けません。列の少ない複数の表に分けるか、文字として書く「|」の前に「\\」を付けてください。",
+                                                  at: location(line, start, i))
+                            }
+                        }
+                        if (b == 0x3C && (next == 0x3F || next == 0x21)) || (b == 0x21 && next == 0x5B) || b == 0x40 {  // <? <! ![ @
+                            // `\@` is still an `@` for the autolink extension, which reads the text after parsing.
+                            if b == 0x40 || !escaped(bytes, start, i) {
                                 markers += 1
                                 if markers > maxMarkersPerParagraph, !reportedParagraph {
                                     reportedParagraph = true
                                     ok = false
-                                    let what = String(decoding: bytes[i...(i + 1)], as: UTF8.self)
+                                    let what = String(decoding: bytes[i..<(b == 0x40 ? i + 1 : i + 2)], as: UTF8.self)
                                     diagnostics.error("markdown-too-complex",
-                                                      "1つの段落に「<?」「<!」「![」が合わせて \(maxMarkersPerParagraph) 個を超えています（ここは「\(what)」）。これ以上は変換に時間がかかりすぎるため受け付けません。段落を空行で分けるか、文字として書く「<」「!」の前に「\\」を付けてください。",
+                                                      "1つの段落に「<?」「<!」「![」「@」が合わせて \(maxMarkersPerParagraph) 個を超えています（ここは「\(what)」）。これ以上は変換に時間がかかりすぎるため受け付けません。段落を空行で分けてください（文字として書く「<」「!」は前に「\\」を付けると数えません）。",
                                                       at: location(line, start, i))
                                 }
                             }
-                            i += 2
+                            i += b == 0x40 ? 1 : 2
                             continue
                         }
                         i += 1
@@ -107,6 +122,14 @@ public enum MarkdownLimits {
             }
         }
         return ok
+    }
+
+    /// True when the byte at `i` follows an odd number of backslashes (a Markdown escape).
+    private static func escaped(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ i: Int) -> Bool {
+        var slashes = 0
+        var k = i - 1
+        while k >= start, b[k] == 0x5C { slashes += 1; k -= 1 }
+        return slashes % 2 == 1
     }
 
     private static func isBlank(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

@@ -5,13 +5,16 @@ import Testing
 /// The shapes that make Debian's cmark-gfm 0.29.0.gfm.6 quadratic (docs/robustness.md,
 /// "Markdown the parser cannot take"): refused with a positioned error, and the check of a
 /// file grows linearly with its size.
-@Suite struct MarkdownLimitsTests {
+@Suite(.serialized) struct MarkdownLimitsTests {
     /// The shapes of issue 13 and a few of our own, as functions of a repetition count.
     static let shapes: [(name: String, make: (Int) -> String)] = [
         ("processing instruction", { String(repeating: "a <?", count: $0) }),
         ("CDATA", { String(repeating: "a <![CDATA[", count: $0) }),
         ("declaration", { String(repeating: "a <!A ", count: $0) }),
         ("image with link", { String(repeating: "![[]()", count: $0) }),
+        ("addresses that are not", { String(repeating: "a@b.c_", count: $0) }),
+        ("long table row", { n in "a|b\n-|-\n" + String(repeating: "x|", count: n) + "\n" }),
+        ("long header row", { n in String(repeating: "x|", count: n) + "\n-|-\n" }),
         ("wide table", { n in  // (n/20)² cells from n/10 bytes of rows
             let c = max(2, n / 20)
             return String(repeating: "a|", count: c) + "\n" + String(repeating: "-|", count: c) + "\n" + String(repeating: "a\n", count: c)
@@ -28,7 +31,7 @@ import Testing
         return d
     }
 
-    @Test(arguments: 0..<6) func refusedWithPosition(_ index: Int) {
+    @Test(arguments: 0..<9) func refusedWithPosition(_ index: Int) {
         let (name, make) = Self.shapes[index]
         let d = Self.diagnostics(make(20_000))
         #expect(d.hasErrors, "\(name)")
@@ -47,7 +50,7 @@ import Testing
         #expect(e.code == "markdown-too-complex")
         #expect(e.line == 8 + 3)
         #expect(e.column == 4 * MarkdownLimits.maxMarkersPerParagraph + 4)
-        #expect(e.message.contains("段落を空行で分ける"))
+        #expect(e.message.contains("段落を空行で分け"))
     }
 
     @Test func tableColumnsAndCells() {
@@ -65,7 +68,8 @@ import Testing
     /// Normal content is not refused: escapes, paragraphs split by blank lines, ordinary tables,
     /// images, HTML comments, a thematic break after a paragraph.
     @Test(arguments: [
-        String(repeating: "a \\<? b \\![x]\n", count: 1_000),
+        String(repeating: "a \\<? b \\![x] c \\| d\n", count: 1_000),
+        String(repeating: "連絡先 a@example.jp\n\n", count: 1_000),
         String(repeating: String(repeating: "![図](a.png) <!-- c --> ", count: 100) + "\n\n", count: 50),
         "| 項目 | 内容 |\n|:--|--:|\n" + String(repeating: "| a | b |\n", count: 500),
         "段落\n---\n\n- a\n- b\n\n> 引用\n> ---\n",
@@ -77,22 +81,24 @@ import Testing
     /// The whole parse of one content file (guard, front matter, link scan) for sizes N, 2N and
     /// 4N of each shape: the time of 4N stays within a generous factor of linear growth.
     /// Before the guard, 4N of the first four shapes took seconds each (quadratic in cmark-gfm).
-    @Test(arguments: 0..<6) func parseTimeGrowsLinearly(_ index: Int) {
+    @Test(arguments: 0..<9) func parseTimeGrowsLinearly(_ index: Int) {
         let (name, make) = Self.shapes[index]
         func seconds(_ n: Int) -> Double {
             let text = Fixtures.requirement(id: "x", body: make(n))
-            let start = Date()
-            var d = Diagnostics()
-            _ = ContentParser.parse(text: text, path: "content/requirements/x.md", kind: .requirement, config: nil, diagnostics: &d)
-            #expect(d.hasErrors, "\(name)")
-            return Date().timeIntervalSince(start)
+            var best = Double.infinity
+            for _ in 0..<3 {  // the fastest of three: other work on the machine only adds time
+                let start = Date()
+                var d = Diagnostics()
+                _ = ContentParser.parse(text: text, path: "content/requirements/x.md", kind: .requirement, config: nil, diagnostics: &d)
+                #expect(d.hasErrors, "\(name)")
+                best = min(best, Date().timeIntervalSince(start))
+            }
+            return best
         }
-        let n = 8_000
-        _ = seconds(n)  // warm up
-        let t1 = max(seconds(n), 0.002), t4 = seconds(4 * n)
-        _ = seconds(2 * n)
+        let n = 20_000
+        let t1 = max(seconds(n), 0.005), t2 = seconds(2 * n), t4 = seconds(4 * n)
         // Linear: t4 ≈ 4 t1. Quadratic would be 16 t1; allow 8 for noise on a shared machine.
-        #expect(t4 < 8 * t1 + 0.05, "\(name): \(t1) s for N, \(t4) s for 4N")
+        #expect(t4 < 8 * t1 + 0.05, "\(name): \(t1) s for N, \(t2) s for 2N, \(t4) s for 4N")
         #expect(t4 < 1, "\(name): \(t4) s for 4N")
     }
 }
