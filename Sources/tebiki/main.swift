@@ -109,6 +109,9 @@ struct Diff: ParsableCommand {
         if from == nil && (old == nil || new == nil) {
             throw ValidationError("比較する2つのフォルダ（OLD NEW）か、--from REV [--to REV] を指定してください。")
         }
+        for rev in [from, to].compactMap({ $0 }) {
+            if let problem = GitRevision.problem(with: rev) { throw ValidationError(problem) }
+        }
     }
 
     func run() throws {
@@ -141,21 +144,12 @@ struct Diff: ParsableCommand {
         }
     }
 
-    /// Exports `site.yml` and `content/` of a git revision into a temporary folder.
+    /// `site.yml` and `content/` of a git revision (GitRevision: checked, no shell, Japanese errors).
     func gitTree(_ rev: String) throws -> SiteSource {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tebiki-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "git -C \"$1\" archive \"$2\" -- site.yml content | tar -x -C \"$3\"", "sh", source, rev, dir.path]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            FileHandle.standardError.write(Data("tebiki: error: git リビジョン「\(rev)」を読み出せません。\n".utf8))
-            throw ExitCode(1)
+        do { return try GitRevision.read(rev, source: URL(fileURLWithPath: source)) } catch let failure as GitRevision.Failure {
+            FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+            throw ExitCode(failure.exitCode)
         }
-        return try SiteSource.read(from: dir)
     }
 }
 
