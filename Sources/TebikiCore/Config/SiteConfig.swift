@@ -37,6 +37,10 @@ public struct Facet: Sendable, Equatable {
 public struct FacetValue: Sendable, Equatable {
     public var key: String
     public var label: String
+    /// Where the key is written in site.yml (for diagnostics; not part of equality).
+    public var location: SourceLocation? = nil
+
+    public static func == (a: FacetValue, b: FacetValue) -> Bool { a.key == b.key && a.label == b.label }
 }
 
 let asciiKeyPattern = /^[a-z][a-z0-9-]*$/
@@ -92,7 +96,7 @@ enum ConfigLoader {
                 if values.contains(where: { $0.key == vkey }) {
                     r.diagnostics.error("duplicate-key", "観点「\(key)」の値「\(vkey)」が重複しています。", at: r.location(v["key"]))
                 }
-                values.append(FacetValue(key: vkey, label: vlabel))
+                values.append(FacetValue(key: vkey, label: vlabel, location: r.location(v["key"])))
             }
             if facets.contains(where: { $0.key == key }) {
                 r.diagnostics.error("duplicate-key", "観点のキー「\(key)」が重複しています。", at: r.location(f["key"]))
