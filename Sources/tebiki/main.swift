@@ -52,6 +52,12 @@ struct Build: ParsableCommand {
             } catch let errors as ContentErrors {
                 report(errors.diagnostics)
                 throw ExitCode(1)
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                // Disk full, read-only file system, no permission…: in Japanese, exit 3.
+                FileHandle.standardError.write(Data((IOFailure(error, fallback: outputURL.path).description + "\n").utf8))
+                throw ExitCode(IOFailure.exitCode)
             }
         }
         report(result.diagnostics)

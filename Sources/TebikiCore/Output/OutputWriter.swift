@@ -103,7 +103,7 @@ public enum OutputWriter {
         /// leaves the previous output in place either way.
         static func writeFile(_ path: String, _ data: Data) throws {
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw CocoaError.error(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path], url: nil) }
+            guard fd >= 0 else { throw IOFailure(path: path, code: errno) }
             defer { close(fd) }
             try data.withUnsafeBytes { raw in
                 var offset = 0
@@ -111,8 +111,7 @@ public enum OutputWriter {
                     let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        throw CocoaError.error(errno == ENOSPC ? .fileWriteOutOfSpace : .fileWriteUnknown,
-                                               userInfo: [NSFilePathErrorKey: path], url: nil)
+                        throw IOFailure(path: path, code: errno)
                     }
                     offset += n
                 }

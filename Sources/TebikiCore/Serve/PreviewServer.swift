@@ -174,8 +174,8 @@ final class PreviewBuilder: @unchecked Sendable {
             PreviewServer.err("tebiki: エラー \(errors.diagnostics.errorCount) 件、警告 \(errors.diagnostics.warningCount) 件。出力は変更していません。ブラウザーにはエラーの一覧を表示します。")
             site.buildFinished(errors: errors.diagnostics.sorted)
         } catch {
-            let d = Diagnostic.error("io-error", "サイトを読み込めないか、出力を書き込めません: \(error.localizedDescription)",
-                                     at: SourceLocation(path: output.path))
+            let failure = IOFailure(error, fallback: output.path)
+            let d = Diagnostic.error("io-error", "ファイルを読み書きできません: \(failure.reason)。", at: SourceLocation(path: failure.path))
             PreviewServer.err(d.description)
             site.buildFinished(errors: [d])
         }

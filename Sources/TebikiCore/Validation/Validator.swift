@@ -123,9 +123,18 @@ enum Validator {
     /// `changes/index.html`, and facet `a` + value `b-c` and facet `a-b` + value `c` both wrote
     /// `facets/a-b-c.html`. A second claim is an error at both places (or at the one place, for
     /// a page that every site has).
+    /// Longest file name (one path component) in bytes that common file systems accept.
+    static let maxFileNameBytes = 255
+
     static func checkOutputPaths(_ site: ParsedSite, into d: inout Diagnostics) {
         var claims: [String: (what: String, location: SourceLocation)] = [:]
         func claim(_ path: String, _ what: String, _ location: SourceLocation) {
+            // A name the file system cannot hold (255 bytes per name on ext4, XFS, Btrfs, APFS,
+            // NTFS) is found here, not when the build writes it.
+            if let name = path.split(separator: "/").last, name.utf8.count > maxFileNameBytes {
+                d.error("name-too-long", "\(what)のファイル名 \(name.prefix(40))… が \(name.utf8.count) バイトあり、ファイルシステムの上限（\(maxFileNameBytes) バイト）を超えます。ID（キー）を短くしてください。", at: location)
+                return
+            }
             if PageRenderer.fixedPaths.contains(path) {
                 d.error("output-collision", "\(what)の出力先 \(path) は、Tebiki が作る一覧のページと同じです。別の ID（キー）にしてください。", at: location)
             } else if let first = claims[path] {
