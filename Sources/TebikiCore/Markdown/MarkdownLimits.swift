@@ -26,6 +26,9 @@ public enum MarkdownLimits {
     /// `|` in one line: a table row (and the line above a delimiter row, read as the header)
     /// is split into cells in time that grows with the square of its `|` count.
     public static let maxPipesPerLine = 200
+    /// Block quotes and list items opened on one line (`> > - 1. …`): cmark-gfm is iterative
+    /// and linear here, but every level adds its tags, so 1 MB of `>` made a 27 MB page.
+    public static let maxNestingPerLine = 100
     /// Columns of one table (counted in its delimiter row, `|---|---|`).
     public static let maxTableColumns = 100
     /// Table cells (columns × rows, rows filled up to the column count) in one file.
@@ -61,6 +64,13 @@ public enum MarkdownLimits {
                     reportedParagraph = false
                     tableColumns = 0
                 } else {
+                    let depth = nesting(bytes, start, end)
+                    if depth > maxNestingPerLine {
+                        ok = false
+                        diagnostics.error("markdown-too-deep",
+                                          "1行で始まる引用（>）と箇条書きの入れ子が深すぎます（\(depth) 段、上限 \(maxNestingPerLine) 段）。入れ子を浅くしてください。",
+                                          at: location(line, start, start))
+                    }
                     // Markers in this line.
                     var i = start
                     var pipes = 0
@@ -122,6 +132,28 @@ public enum MarkdownLimits {
             }
         }
         return ok
+    }
+
+    /// Containers opened at the start of a line: `>` and list markers (`-`, `*`, `+` or digits
+    /// with `.`/`)`, each followed by a space or tab), with the spaces between them.
+    static func nesting(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var i = start, depth = 0
+        while i < end {
+            switch b[i] {
+            case 0x20, 0x09: i += 1
+            case 0x3E: depth += 1; i += 1
+            case 0x2D, 0x2A, 0x2B:
+                guard i + 1 < end, b[i + 1] == 0x20 || b[i + 1] == 0x09 else { return depth }
+                depth += 1; i += 2
+            case 0x30...0x39:
+                var j = i
+                while j < end, j - i < 9, (0x30...0x39).contains(b[j]) { j += 1 }
+                guard j + 1 < end, b[j] == 0x2E || b[j] == 0x29, b[j + 1] == 0x20 || b[j + 1] == 0x09 else { return depth }
+                depth += 1; i = j + 2
+            default: return depth
+            }
+        }
+        return depth
     }
 
     /// True when the byte at `i` follows an odd number of backslashes (a Markdown escape).

@@ -15,6 +15,8 @@ import Testing
         ("addresses that are not", { String(repeating: "a@b.c_", count: $0) }),
         ("long table row", { n in "a|b\n-|-\n" + String(repeating: "x|", count: n) + "\n" }),
         ("long header row", { n in String(repeating: "x|", count: n) + "\n-|-\n" }),
+        ("deep block quote", { String(repeating: ">", count: $0) + " a" }),
+        ("deep list", { String(repeating: "- ", count: $0) + "a" }),
         ("wide table", { n in  // (n/20)² cells from n/10 bytes of rows
             let c = max(2, n / 20)
             return String(repeating: "a|", count: c) + "\n" + String(repeating: "-|", count: c) + "\n" + String(repeating: "a\n", count: c)
@@ -31,14 +33,14 @@ import Testing
         return d
     }
 
-    @Test(arguments: 0..<9) func refusedWithPosition(_ index: Int) {
+    @Test(arguments: 0..<11) func refusedWithPosition(_ index: Int) {
         let (name, make) = Self.shapes[index]
         let d = Self.diagnostics(make(20_000))
         #expect(d.hasErrors, "\(name)")
         for item in d.items {
             #expect(item.path == "content/requirements/x.md")
             #expect(item.line >= 9)
-            #expect(["markdown-too-complex", "table-too-large"].contains(item.code))
+            #expect(["markdown-too-complex", "markdown-too-deep", "table-too-large"].contains(item.code))
         }
     }
 
@@ -73,6 +75,7 @@ import Testing
         String(repeating: String(repeating: "![図](a.png) <!-- c --> ", count: 100) + "\n\n", count: 50),
         "| 項目 | 内容 |\n|:--|--:|\n" + String(repeating: "| a | b |\n", count: 500),
         "段落\n---\n\n- a\n- b\n\n> 引用\n> ---\n",
+        String(repeating: "> ", count: 98) + "- 1. 深いが上限内\n" + String(repeating: "-", count: 5_000) + "\n",
     ])
     func normalContentPasses(_ body: String) {
         #expect(!Self.diagnostics(body).hasErrors)
@@ -81,7 +84,7 @@ import Testing
     /// The whole parse of one content file (guard, front matter, link scan) for sizes N, 2N and
     /// 4N of each shape: the time of 4N stays within a generous factor of linear growth.
     /// Before the guard, 4N of the first four shapes took seconds each (quadratic in cmark-gfm).
-    @Test(arguments: 0..<9) func parseTimeGrowsLinearly(_ index: Int) {
+    @Test(arguments: 0..<11) func parseTimeGrowsLinearly(_ index: Int) {
         let (name, make) = Self.shapes[index]
         func seconds(_ n: Int) -> Double {
             let text = Fixtures.requirement(id: "x", body: make(n))
