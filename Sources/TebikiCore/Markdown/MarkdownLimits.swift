@@ -27,8 +27,10 @@ public enum MarkdownLimits {
     /// is split into cells in time that grows with the square of its `|` count.
     public static let maxPipesPerLine = 200
     /// Block quotes and list items opened on one line (`> > - 1. …`): cmark-gfm is iterative
-    /// and linear here, but every level adds its tags, so 1 MB of `>` made a 27 MB page.
-    public static let maxNestingPerLine = 100
+    /// and linear here, but every level adds its tags, so 1 MB of `>` made a 27 MB page. 10,000
+    /// levels still build (docs/robustness.md promises it); a page then grows at most about
+    /// 13 times its size.
+    public static let maxNestingPerLine = 10_000
     /// Columns of one table (counted in its delimiter row, `|---|---|`).
     public static let maxTableColumns = 100
     /// Table cells (columns × rows, rows filled up to the column count) in one file.

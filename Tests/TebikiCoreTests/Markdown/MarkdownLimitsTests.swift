@@ -75,7 +75,7 @@ import Testing
         String(repeating: String(repeating: "![図](a.png) <!-- c --> ", count: 100) + "\n\n", count: 50),
         "| 項目 | 内容 |\n|:--|--:|\n" + String(repeating: "| a | b |\n", count: 500),
         "段落\n---\n\n- a\n- b\n\n> 引用\n> ---\n",
-        String(repeating: "> ", count: 98) + "- 1. 深いが上限内\n" + String(repeating: "-", count: 5_000) + "\n",
+        String(repeating: "> ", count: 9_998) + "- 1. 深いが上限内\n" + String(repeating: "-", count: 5_000) + "\n",
     ])
     func normalContentPasses(_ body: String) {
         #expect(!Self.diagnostics(body).hasErrors)
