@@ -41,7 +41,8 @@ bench: tool
 clean:
 	rm -rf .build _site
 
-# Property-based fuzzing of the front-matter splitter, the loaders and the link resolver
+# Property-based fuzzing of the front-matter splitter, the loaders, the link resolver and the
+# Markdown guard (per-input time budget)
 # (docs/robustness.md); not part of `make test`, which runs a short bounded version.
 # FUZZ_SECONDS is the total time, shared by the properties; FUZZ_FLAGS go to `swift test`.
 FUZZ_SECONDS ?= 300
