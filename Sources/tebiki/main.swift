@@ -170,7 +170,7 @@ func toolIdentity() -> String {
 
 func readSource(_ root: URL) throws -> SiteSource {
     guard FileManager.default.fileExists(atPath: root.appendingPathComponent("site.yml").path) else {
-        FileHandle.standardError.write(Data("\(root.path)/site.yml:1:1: error: site.yml が見つかりません。--source でサイトのフォルダを指定してください。\n".utf8))
+        FileHandle.standardError.write(Data("\(Diagnostic.escapedForTerminal(root.path))/site.yml:1:1: error: site.yml が見つかりません。--source でサイトのフォルダを指定してください。\n".utf8))
         throw ExitCode(1)
     }
     return try SiteSource.read(from: root)
