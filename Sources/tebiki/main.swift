@@ -56,7 +56,7 @@ struct Build: ParsableCommand {
                 throw error
             } catch {
                 // Disk full, read-only file system, no permission…: in Japanese, exit 3.
-                FileHandle.standardError.write(Data((IOFailure(error, fallback: outputURL.path).description + "\n").utf8))
+                FileHandle.standardError.write(Data((IOFailure(error, fallback: outputURL.path).buildDescription + "\n").utf8))
                 throw ExitCode(IOFailure.exitCode)
             }
         }
@@ -195,6 +195,10 @@ do {
         exit(0)
     } else if let e = error as? ExitCode {
         exit(e.rawValue)
+    } else if error is IOFailure || [NSCocoaErrorDomain, NSPOSIXErrorDomain].contains((error as NSError).domain) {
+        // Any other file-system failure (e.g. --draft-output on a full disk): Japanese, exit 3.
+        FileHandle.standardError.write(Data((IOFailure(error, fallback: "tebiki").description + "\n").utf8))
+        exit(IOFailure.exitCode)
     } else if code.rawValue == 64 || error is ValidationError || error is CleanExit {
         FileHandle.standardError.write(Data((Tebiki.fullMessage(for: error) + "\n").utf8))
         exit(2)

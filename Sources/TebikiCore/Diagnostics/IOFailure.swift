@@ -22,7 +22,8 @@ public struct IOFailure: Error, CustomStringConvertible, Sendable {
         path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path ?? fallback
         if ns.domain == NSPOSIXErrorDomain {
             code = Int32(ns.code)
-        } else if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        } else if let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? any Error).map({ $0 as NSError }),
+                  underlying.domain == NSPOSIXErrorDomain {
             code = Int32(underlying.code)
         } else if ns.domain == NSCocoaErrorDomain {
             switch CocoaError.Code(rawValue: ns.code) {
@@ -56,6 +57,11 @@ public struct IOFailure: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
+        "\(Diagnostic.escapedForTerminal(path)): error: ファイルを読み書きできません: \(reason)。 [io-error]"
+    }
+
+    /// For a failed build: says that the previous output is still there.
+    public var buildDescription: String {
         "\(Diagnostic.escapedForTerminal(path)): error: ファイルを読み書きできません: \(reason)。前回の出力はそのまま残しています。 [io-error]"
     }
 }
