@@ -83,6 +83,7 @@ public struct Diagnostics: Sendable {
     public private(set) var items: [Diagnostic] = []
 
     public init() {}
+    init<S: Sequence>(_ items: S) where S.Element == Diagnostic { self.items = Array(items) }
 
     public mutating func append(_ d: Diagnostic) { items.append(d) }
     public mutating func append(contentsOf other: Diagnostics) { items.append(contentsOf: other.items) }

@@ -35,6 +35,8 @@ public enum MarkdownLimits {
     public static let maxTableColumns = 100
     /// Table cells (columns × rows, rows filled up to the column count) in one file.
     public static let maxTableCells = 50_000
+    /// Errors reported per text before the rest are summed up in one.
+    static let maxReports = 20
 
     /// Checks `text` (a Markdown body, or a Markdown string from the front matter whose first
     /// line is line `lineOffset + 1` of the file). Returns false, with errors, when the text
@@ -44,6 +46,16 @@ public enum MarkdownLimits {
                              diagnostics: inout Diagnostics) -> Bool {
         var ok = true
         var text = text
+        // At most `maxReports` errors per text, then one line for the rest: a 1 MB file of
+        // long table rows would otherwise print thousands.
+        var found = Diagnostics()
+        defer {
+            diagnostics.append(contentsOf: Diagnostics(found.items.prefix(maxReports)))
+            if found.items.count > maxReports, let last = found.items.last {
+                diagnostics.error("markdown-too-complex", "この他にも同じ種類の問題が \(found.items.count - maxReports) 件あります（最後は \(last.line) 行目）。",
+                                  at: SourceLocation(path: path, line: found.items[maxReports].line, column: found.items[maxReports].column))
+            }
+        }
         text.withUTF8 { bytes in
             var markers = 0
             var reportedParagraph = false
@@ -69,7 +81,7 @@ public enum MarkdownLimits {
                     let depth = nesting(bytes, start, end)
                     if depth > maxNestingPerLine {
                         ok = false
-                        diagnostics.error("markdown-too-deep",
+                        found.error("markdown-too-deep",
                                           "1行で始まる引用（>）と箇条書きの入れ子が深すぎます（\(depth) 段、上限 \(maxNestingPerLine) 段）。入れ子を浅くしてください。",
                                           at: location(line, start, start))
                     }
@@ -82,7 +94,7 @@ public enum MarkdownLimits {
                             pipes += 1
                             if pipes == maxPipesPerLine + 1 {
                                 ok = false
-                                diagnostics.error("table-too-large",
+                                found.error("table-too-large",
                                                   "1行に「|」が \(maxPipesPerLine) 個を超えています。表の行としても変換に時間がかかりすぎるため受け付けません。列の少ない複数の表に分けるか、文字として書く「|」の前に「\\」を付けてください。",
                                                   at: location(line, start, i))
                             }
@@ -95,7 +107,7 @@ public enum MarkdownLimits {
                                     reportedParagraph = true
                                     ok = false
                                     let what = String(decoding: bytes[i..<(b == 0x40 ? i + 1 : i + 2)], as: UTF8.self)
-                                    diagnostics.error("markdown-too-complex",
+                                    found.error("markdown-too-complex",
                                                       "1つの段落に「<?」「<!」「![」「@」が合わせて \(maxMarkersPerParagraph) 個を超えています（ここは「\(what)」）。これ以上は変換に時間がかかりすぎるため受け付けません。段落を空行で分けてください（文字として書く「<」「!」は前に「\\」を付けると数えません）。",
                                                       at: location(line, start, i))
                                 }
@@ -113,7 +125,7 @@ public enum MarkdownLimits {
                         cells += 2 * columns  // header and delimiter rows
                         if columns > maxTableColumns {
                             ok = false
-                            diagnostics.error("table-too-large",
+                            found.error("table-too-large",
                                               "表の列が多すぎます（\(columns) 列、上限 \(maxTableColumns) 列）。列の少ない複数の表に分けてください。",
                                               at: location(line, start, firstNonSpace(bytes, start, end)))
                         }
@@ -121,7 +133,7 @@ public enum MarkdownLimits {
                     if cells > maxTableCells, !reportedCells {
                         reportedCells = true
                         ok = false
-                        diagnostics.error("table-too-large",
+                        found.error("table-too-large",
                                           "このファイルの表のセルが多すぎます（列数 × 行数の合計が \(maxTableCells) 個を超えました。行の短い表も列数まで埋められます）。表を小さくするか、複数のページに分けてください。",
                                           at: location(line, start, firstNonSpace(bytes, start, end)))
                     }

@@ -106,3 +106,13 @@ import Testing
         #expect(t4 < 1, "\(name): \(t4) s for 4N")
     }
 }
+
+extension MarkdownLimitsTests {
+    /// A file full of refused lines gets 20 errors and one line for the rest, not thousands.
+    @Test func errorsPerTextAreCapped() {
+        let line = String(repeating: "x|", count: MarkdownLimits.maxPipesPerLine + 1) + "\n"
+        let d = Self.diagnostics(String(repeating: line, count: 500))
+        #expect(d.items.count == MarkdownLimits.maxReports + 1)
+        #expect(d.items.last?.message.hasPrefix("この他にも同じ種類の問題が 480 件あります") == true)
+    }
+}
