@@ -51,7 +51,8 @@ search-eval: tool
 	@scripts/ensure-deps.sh eval
 	TEBIKI=$(TEBIKI) python3 scripts/search-eval.py --json .build/search-eval.json $(EVAL_FLAGS)
 
-# Property-based fuzzing of the front-matter splitter, the loaders and the link resolver
+# Property-based fuzzing of the front-matter splitter, the loaders, the link resolver and the
+# Markdown guard (per-input time budget)
 # (docs/robustness.md); not part of `make test`, which runs a short bounded version.
 # FUZZ_SECONDS is the total time, shared by the properties; FUZZ_FLAGS go to `swift test`.
 FUZZ_SECONDS ?= 300

@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Test only: property-based tests of the loaders (Tests/TebikiCoreTests/Fuzz, `make fuzz`).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // The only module that touches cmark-gfm's C API is TebikiCore/Markdown.
@@ -29,7 +28,6 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")]
         ),

@@ -52,6 +52,12 @@ struct Build: ParsableCommand {
             } catch let errors as ContentErrors {
                 report(errors.diagnostics)
                 throw ExitCode(1)
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                // Disk full, read-only file system, no permission…: in Japanese, exit 3.
+                FileHandle.standardError.write(Data((IOFailure(error, fallback: outputURL.path).buildDescription + "\n").utf8))
+                throw ExitCode(IOFailure.exitCode)
             }
         }
         report(result.diagnostics)
@@ -109,6 +115,9 @@ struct Diff: ParsableCommand {
         if from == nil && (old == nil || new == nil) {
             throw ValidationError("比較する2つのフォルダ（OLD NEW）か、--from REV [--to REV] を指定してください。")
         }
+        for rev in [from, to].compactMap({ $0 }) {
+            if let problem = GitRevision.problem(with: rev) { throw ValidationError(problem) }
+        }
     }
 
     func run() throws {
@@ -141,21 +150,12 @@ struct Diff: ParsableCommand {
         }
     }
 
-    /// Exports `site.yml` and `content/` of a git revision into a temporary folder.
+    /// `site.yml` and `content/` of a git revision (GitRevision: checked, no shell, Japanese errors).
     func gitTree(_ rev: String) throws -> SiteSource {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tebiki-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "git -C \"$1\" archive \"$2\" -- site.yml content | tar -x -C \"$3\"", "sh", source, rev, dir.path]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            FileHandle.standardError.write(Data("tebiki: error: git リビジョン「\(rev)」を読み出せません。\n".utf8))
-            throw ExitCode(1)
+        do { return try GitRevision.read(rev, source: URL(fileURLWithPath: source)) } catch let failure as GitRevision.Failure {
+            FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+            throw ExitCode(failure.exitCode)
         }
-        return try SiteSource.read(from: dir)
     }
 }
 
@@ -170,7 +170,7 @@ func toolIdentity() -> String {
 
 func readSource(_ root: URL) throws -> SiteSource {
     guard FileManager.default.fileExists(atPath: root.appendingPathComponent("site.yml").path) else {
-        FileHandle.standardError.write(Data("\(root.path)/site.yml:1:1: error: site.yml が見つかりません。--source でサイトのフォルダを指定してください。\n".utf8))
+        FileHandle.standardError.write(Data("\(Diagnostic.escapedForTerminal(root.path))/site.yml:1:1: error: site.yml が見つかりません。--source でサイトのフォルダを指定してください。\n".utf8))
         throw ExitCode(1)
     }
     return try SiteSource.read(from: root)
@@ -195,6 +195,10 @@ do {
         exit(0)
     } else if let e = error as? ExitCode {
         exit(e.rawValue)
+    } else if error is IOFailure || [NSCocoaErrorDomain, NSPOSIXErrorDomain].contains((error as NSError).domain) {
+        // Any other file-system failure (e.g. --draft-output on a full disk): Japanese, exit 3.
+        FileHandle.standardError.write(Data((IOFailure(error, fallback: "tebiki").description + "\n").utf8))
+        exit(IOFailure.exitCode)
     } else if code.rawValue == 64 || error is ValidationError || error is CleanExit {
         FileHandle.standardError.write(Data((Tebiki.fullMessage(for: error) + "\n").utf8))
         exit(2)

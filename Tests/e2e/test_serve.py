@@ -316,3 +316,72 @@ def test_bad_host_is_a_usage_error():
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 2
     assert "IP アドレス" in r.stderr
+
+
+def send_raw(port, data, timeout=10):
+    """Sends bytes as they are; returns (status or None, seconds until the answer)."""
+    start = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        while b"\r\n" not in answer:
+            try:
+                chunk = s.recv(4096)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            answer += chunk
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
+    return (int(m.group(1)) if m else None), time.perf_counter() - start
+
+
+def test_long_request_lines_and_headers_are_refused_at_once(server):
+    # Issue 13 §3: parsing was quadratic (100 KB → 5.8 s, 15 s on a loaded machine) and two
+    # such URLs stalled every other request. Now: 414 / 431 at once, the others still served.
+    long_url = b"GET /" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    long_header = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"b" * 200_000 + b"\r\n\r\n"
+    many_headers = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-A: 1\r\n" * 500 + b"\r\n"
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        attacks = [pool.submit(send_raw, server.port, data) for data in (long_url, long_url, long_header, many_headers)]
+        t = time.perf_counter()
+        assert server.get("/index.html")[0] == 200
+        normal = time.perf_counter() - t
+        results = [f.result() for f in attacks]
+    assert [status for status, _ in results] == [414, 414, 431, 431]
+    assert max(seconds for _, seconds in results) < 3, results
+    assert normal < 3, normal
+    # A URL of ordinary length is still fine.
+    assert server.get("/index.html?q=" + "a" * 4000)[0] == 200
+    assert server.proc.poll() is None
+
+
+def test_slow_sender_gets_408_and_does_not_block_others(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as slow:
+        slow.sendall(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finishes its head
+        t = time.perf_counter()
+        assert server.get("/index.html")[0] == 200
+        assert time.perf_counter() - t < 3
+        answer = slow.recv(4096)
+        waited = time.perf_counter() - t
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert 5 < waited < 15, waited
+
+
+def test_busy_port_fails_at_once_with_a_readable_message():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        start = time.time()
+        r = subprocess.run([TEBIKI, "serve", "--source", FIXTURE, "--port", str(port)],
+                           capture_output=True, text=True, timeout=30)
+        took = time.time() - start
+    assert r.returncode == 1
+    assert took < 3, took
+    assert f"127.0.0.1:{port} で待ち受けられません" in r.stderr
+    assert "ほかのプログラムが使っています" in r.stderr
+    assert "errno" not in r.stderr and "Bind" not in r.stderr, r.stderr

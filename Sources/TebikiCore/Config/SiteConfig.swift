@@ -58,6 +58,12 @@ public struct FacetValue: Sendable, Equatable {
     /// listed by the lookup only when one of them is chosen (rules next to the domain, such as
     /// telework, that no case of outsourcing calls for).
     public var optIn: Bool = false
+    /// Where the key is written in site.yml (for diagnostics; not part of equality).
+    public var location: SourceLocation? = nil
+
+    public static func == (a: FacetValue, b: FacetValue) -> Bool {
+        a.key == b.key && a.label == b.label && a.sources == b.sources && a.optIn == b.optIn
+    }
 }
 
 /// A source document key and a section pattern (`*` matches any run of characters).
@@ -143,7 +149,7 @@ enum ConfigLoader {
                 if values.contains(where: { $0.key == vkey }) {
                     r.diagnostics.error("duplicate-key", "観点「\(key)」の値「\(vkey)」が重複しています。", at: r.location(v["key"]))
                 }
-                var value = FacetValue(key: vkey, label: vlabel, sources: sourcePatterns(v["sources"], reader: &r))
+                var value = FacetValue(key: vkey, label: vlabel, sources: sourcePatterns(v["sources"], reader: &r), location: r.location(v["key"]))
                 if let node = v["opt_in"] {
                     if case let .scalar(scalar) = node, let on = YAMLReader.bool(scalar) { value.optIn = on } else {
                         r.diagnostics.error("wrong-type", "opt_in は true または false で書いてください。", at: r.location(node))

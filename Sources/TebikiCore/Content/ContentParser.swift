@@ -32,6 +32,8 @@ enum ContentParser {
         r.require(pairs, requiredKeys(kind), at: root, what: "front matter")
 
         let id = r.string(pairs["id"], what: "id") ?? ""
+        // Shapes that make cmark-gfm quadratic are refused before the parser sees them.
+        let bodyParsable = MarkdownLimits.check(file.body, path: path, lineOffset: file.bodyLineOffset, diagnostics: &diagnostics)
         var page = ContentPage(
             kind: kind, id: id, idLocation: r.location(pairs["id"] ?? root), path: path,
             title: r.string(pairs["title"], what: "title") ?? "",
@@ -39,7 +41,7 @@ enum ContentParser {
             sources: [], facets: [], related: [], history: [], status: .active, successor: nil,
             reading: nil, synonyms: [], items: [], selection: [],
             body: file.body, bodyLineOffset: file.bodyLineOffset,
-            links: Markdown.links(in: file.body, path: path, lineOffset: file.bodyLineOffset)
+            links: bodyParsable ? Markdown.links(in: file.body, path: path, lineOffset: file.bodyLineOffset) : []
         )
 
         for node in r.sequence(pairs["sources"], what: "sources") ?? [] {
@@ -66,6 +68,12 @@ enum ContentParser {
             guard let change = ChangeKind(rawValue: changeText) else {
                 r.diagnostics.error("invalid-change", "change「\(changeText)」は使えません。added / changed / renamed / removed のいずれかにしてください。", at: r.location(h["change"]))
                 continue
+            }
+            for key in ["before", "after"] {
+                if let text = r.string(h[key], what: key), let node = h[key] {
+                    let at = r.location(node)
+                    MarkdownLimits.check(text, path: path, lineOffset: at.line - 1, columnOffset: at.column - 1, diagnostics: &r.diagnostics)
+                }
             }
             page.history.append(HistoryEntry(edition: edition, change: change, note: r.string(h["note"], what: "note") ?? "",
                                              before: r.string(h["before"], what: "before"), after: r.string(h["after"], what: "after"),

@@ -78,7 +78,35 @@ public struct SiteSource: Sendable {
         var diagnostics = Diagnostics()
         let rootReal = realPath(root.path)
         for folder in ["content", theme] {
-            let base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)).standardizedFileURL
+            var base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)).standardizedFileURL
+            if folder == "content" {
+                // Without content/ the build would make an empty site over the previous one.
+                var info = stat()
+                let location = SourceLocation(path: "content")
+                guard lstat(base.path, &info) == 0 else {
+                    diagnostics.error("missing-content", "content フォルダがありません。site.yml と同じフォルダに content を置くか、--source でサイトのフォルダを指定してください。", at: location)
+                    continue
+                }
+                // A symbolic link named content/ is followed to a folder inside the site's folder.
+                if info.st_mode & S_IFMT == S_IFLNK {
+                    guard let resolved = realPath(base.path), stat(resolved, &info) == 0 else {
+                        diagnostics.error("broken-symlink", "content はシンボリックリンクですが、指す先がありません。", at: location)
+                        continue
+                    }
+                    guard let r = rootReal, resolved.hasPrefix(r.hasSuffix("/") ? r : r + "/") else {
+                        diagnostics.error("symlink-outside", "content はサイトのフォルダの外（\(resolved)）を指すシンボリックリンクです。フォルダの外は読み込みません。", at: location)
+                        continue
+                    }
+                    base = URL(fileURLWithPath: resolved)
+                }
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    diagnostics.error("missing-content", "content がフォルダではありません。", at: location)
+                    continue
+                }
+                for name in undecodableNames(under: base.path, relative: "content") {
+                    diagnostics.error("invalid-file-name", "ファイル名が UTF-8 ではないため読み込めません（\(name)）。ファイル名を付け直してください。", at: SourceLocation(path: name))
+                }
+            }
             guard let walker = fm.enumerator(atPath: base.path) else { continue }
             let baseReal = realPath(base.path)
             while let relative = walker.nextObject() as? String {
@@ -135,6 +163,29 @@ public struct SiteSource: Sendable {
         source.stats = stats
         source.readStarted = started
         return source
+    }
+
+    /// Paths (relative, with U+FFFD for the bad bytes) of the entries under `folder` whose names
+    /// are not UTF-8: Foundation's enumerator passes over them without a word. Hidden entries
+    /// and symbolic links are not entered, as in the walk.
+    static func undecodableNames(under folder: String, relative: String) -> [String] {
+        var found: [String] = []
+        var pending = [(folder, relative)]
+        while let (dir, rel) = pending.popLast() {
+            guard let d = opendir(dir) else { continue }
+            defer { closedir(d) }
+            while let entry = readdir(d) {
+                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                guard bytes.first != UInt8(ascii: ".") else { continue }
+                let name = String(decoding: bytes, as: UTF8.self)
+                if String(validating: bytes, as: UTF8.self) == nil {
+                    found.append(rel + "/" + name)
+                } else if entry.pointee.d_type == UInt8(DT_DIR) {
+                    pending.append((dir + "/" + name, rel + "/" + name))
+                }
+            }
+        }
+        return found.sorted()
     }
 
     /// The whole file in one read when its size is known (nil with `errno` set on failure).

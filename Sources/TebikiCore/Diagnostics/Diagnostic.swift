@@ -1,3 +1,5 @@
+import Foundation
+
 /// A problem found in the input, with the place it was found. Diagnostics are values:
 /// every phase collects them and the build fails once, after all are known.
 public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
@@ -34,9 +36,33 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
         Diagnostic(.warning, code, message, at: location)
     }
 
-    /// `path:line:column: error: message`, the format editors and CI understand.
+    /// `path:line:column: error: message`, the format editors and CI understand. The path and
+    /// the message (which quotes IDs, keys and values from the content) are printed with their
+    /// control characters escaped (`escapedForTerminal`): one line per diagnostic, whatever
+    /// the file names and the content hold.
     public var description: String {
-        "\(path):\(line):\(column): \(severity.rawValue): \(message) [\(code)]"
+        "\(Self.escapedForTerminal(path)):\(line):\(column): \(severity.rawValue): \(Self.escapedForTerminal(message)) [\(code)]"
+    }
+
+    /// ESC (terminal escape sequences: colours, window title, cursor moves), BEL, CR and LF
+    /// (a forged line), every other C0 and C1 control, DEL, the line and paragraph separators
+    /// and the bidirectional overrides and isolates (text shown in another order than it is
+    /// stored) become visible escapes: `\x1B`, `\u{202E}`. A backslash stays as it is.
+    public static func escapedForTerminal(_ s: String) -> String {
+        func unsafe(_ c: Unicode.Scalar) -> Bool {
+            switch c.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+            default: false
+            }
+        }
+        guard s.unicodeScalars.contains(where: unsafe) else { return s }
+        var out = ""
+        for c in s.unicodeScalars {
+            if !unsafe(c) { out.unicodeScalars.append(c) }
+            else if c.value < 0x80 { out += "\\x" + String(format: "%02X", c.value) }
+            else { out += "\\u{" + String(format: "%04X", c.value) + "}" }
+        }
+        return out
     }
 }
 
@@ -57,6 +83,7 @@ public struct Diagnostics: Sendable {
     public private(set) var items: [Diagnostic] = []
 
     public init() {}
+    init<S: Sequence>(_ items: S) where S.Element == Diagnostic { self.items = Array(items) }
 
     public mutating func append(_ d: Diagnostic) { items.append(d) }
     public mutating func append(contentsOf other: Diagnostics) { items.append(contentsOf: other.items) }

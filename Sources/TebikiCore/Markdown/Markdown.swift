@@ -45,6 +45,7 @@ public enum Markdown {
     }
 
     private static let registerOnce: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+    private static let finishLock = NSLock()
 
     /// Scans a document for links (for validation) without rendering it.
     public static func links(in markdown: String, path: String, lineOffset: Int) -> [MarkdownLink] {
@@ -229,7 +230,16 @@ public enum Markdown {
         text.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
         }
-        guard let root = cmark_parser_finish(parser) else { return }
+        // cmark-gfm keeps the extensions' trigger characters (`~`, `:`, `w`, `|`…) in one global
+        // table that every `cmark_parser_finish` fills before its inline pass and empties after
+        // it (blocks.c, process_inlines): two documents finishing at once on two threads made
+        // `~~古い~~ https://example.go.jp` come out differently from run to run. The inline
+        // pass is therefore run by one thread at a time; block parsing (feed) and HTML
+        // rendering stay parallel.
+        finishLock.lock()
+        let finished = cmark_parser_finish(parser)
+        finishLock.unlock()
+        guard let root = finished else { return }
         defer { cmark_node_free(root) }
         body(root, parser)
     }

@@ -16,7 +16,7 @@ public enum OutputGuard {
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         public var path: String
         public var reason: String
-        public var description: String { "tebiki: error: 出力先「\(path)」は使えません。\(reason)" }
+        public var description: String { "tebiki: error: 出力先「\(Diagnostic.escapedForTerminal(path))」は使えません。\(Diagnostic.escapedForTerminal(reason))" }
     }
 
     /// Checks `output` (as given by `--output` or site.yml, nil when neither) against the

@@ -3,6 +3,12 @@ import Foundation
 import Glibc
 #endif
 
+#if os(Linux)
+/// glibc's renameat2 (2.28+), which Swift's Glibc module does not export.
+@_silgen_name("renameat2")
+func tebiki_renameat2(_ olddirfd: Int32, _ oldpath: UnsafePointer<CChar>, _ newdirfd: Int32, _ newpath: UnsafePointer<CChar>, _ flags: UInt32) -> Int32
+#endif
+
 /// Writes the site into a temporary folder beside the output and swaps it in only when every
 /// file is written. A file whose bytes did not change is hard-linked from the previous output,
 /// so it keeps its inode and modification time: it is not rewritten.
@@ -50,6 +56,7 @@ public enum OutputWriter {
             temp = parent.appendingPathComponent(".\(name).tebiki-new-\(pid)")
             old = parent.appendingPathComponent(".\(name).tebiki-old-\(pid)")
             try? fm.removeItem(at: temp)
+            Self.removeLeftovers(of: name, in: parent)
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try fm.createDirectory(at: temp, withIntermediateDirectories: true)
             // Marks the folder as Tebiki's, so the next build knows it may replace it.
@@ -96,7 +103,7 @@ public enum OutputWriter {
         /// leaves the previous output in place either way.
         static func writeFile(_ path: String, _ data: Data) throws {
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw CocoaError.error(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path], url: nil) }
+            guard fd >= 0 else { throw IOFailure(path: path, code: errno) }
             defer { close(fd) }
             try data.withUnsafeBytes { raw in
                 var offset = 0
@@ -104,8 +111,7 @@ public enum OutputWriter {
                     let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        throw CocoaError.error(errno == ENOSPC ? .fileWriteOutOfSpace : .fileWriteUnknown,
-                                               userInfo: [NSFilePathErrorKey: path], url: nil)
+                        throw IOFailure(path: path, code: errno)
                     }
                     offset += n
                 }
@@ -120,19 +126,33 @@ public enum OutputWriter {
             return FileManager.default.contents(atPath: path) == data
         }
 
-        /// Swaps the new folder in place of the output.
+        /// Called at each step of the swap (tests look at the disk there).
+        nonisolated(unsafe) static var swapStep: ((String) -> Void)?
+
+        /// Swaps the new folder in place of the output. With Linux's `renameat2(RENAME_EXCHANGE)`
+        /// the two folders trade names in one step, so a kill (even `kill -9`) at any moment
+        /// leaves either the previous output or the new one at the output path, never nothing;
+        /// the previous output, now under the temporary name, is removed afterwards (and by the
+        /// next build, if this one is killed first). Where the exchange is not supported (another
+        /// OS or file system) the two renames of before are the fallback.
         public func finish() throws -> Stats {
             let fm = FileManager.default
             do {
                 if fm.fileExists(atPath: output.path) {
-                    try fm.moveItem(at: output, to: old)
-                    do {
-                        try fm.moveItem(at: temp, to: output)
-                    } catch {
-                        try? fm.moveItem(at: old, to: output)   // put the previous output back
-                        throw error
+                    if Self.exchange(temp.path, output.path) {
+                        Self.swapStep?("exchanged")
+                        if rename(temp.path, old.path) == 0 { Self.swapStep?("renamed"); try? fm.removeItem(at: old) } else { try? fm.removeItem(at: temp) }
+                    } else {
+                        try fm.moveItem(at: output, to: old)
+                        Self.swapStep?("moved-old")
+                        do {
+                            try fm.moveItem(at: temp, to: output)
+                        } catch {
+                            try? fm.moveItem(at: old, to: output)   // put the previous output back
+                            throw error
+                        }
+                        try? fm.removeItem(at: old)
                     }
-                    try? fm.removeItem(at: old)
                 } else {
                     try fm.moveItem(at: temp, to: output)
                 }
@@ -142,6 +162,31 @@ public enum OutputWriter {
             }
             lock.lock(); defer { lock.unlock() }
             return stats
+        }
+
+        /// `renameat2(a, b, RENAME_EXCHANGE)`: false when the kernel or file system cannot.
+        static func exchange(_ a: String, _ b: String) -> Bool {
+            #if os(Linux)
+            return tebiki_renameat2(-100 /* AT_FDCWD */, a, -100, b, 2 /* RENAME_EXCHANGE */) == 0
+            #else
+            return false
+            #endif
+        }
+
+        /// Removes `.NAME.tebiki-new-PID` and `.NAME.tebiki-old-PID` folders beside the output
+        /// whose build is gone (no process with that PID, or this process: a session of this
+        /// process removes its own temporary folder when it ends). A killed build leaves them.
+        static func removeLeftovers(of name: String, in parent: URL) {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+            let me = ProcessInfo.processInfo.processIdentifier
+            for entry in entries {
+                for kind in ["new", "old"] {
+                    let prefix = ".\(name).tebiki-\(kind)-"
+                    guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)), pid > 0 else { continue }
+                    let alive = pid != me && (kill(pid, 0) == 0 || errno == EPERM)
+                    if !alive { try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry)) }
+                }
+            }
         }
 
         /// Drops what was written; the previous output stays as it was.

@@ -46,5 +46,19 @@ enum Feed {
         return "\(y)-\(m)-\(day)T00:00:00Z"
     }
 
-    static func xml(_ s: String) -> String { escapeAttribute(s) }
+    /// Escaped, and without the characters XML 1.0 does not allow (C0 controls other than tab,
+    /// LF and CR, e.g. `\v`; surrogates; U+FFFE and U+FFFF): one of them in a title or a history
+    /// note made the whole feed ill-formed, and feed readers then show nothing.
+    static func xml(_ s: String) -> String { escapeAttribute(xmlCharacters(s)) }
+
+    static func xmlCharacters(_ s: String) -> String {
+        func allowed(_ c: Unicode.Scalar) -> Bool {
+            switch c.value {
+            case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+            default: false
+            }
+        }
+        guard !s.unicodeScalars.allSatisfy(allowed) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter(allowed)))
+    }
 }

@@ -149,6 +149,11 @@ struct PageRenderer {
 
     // MARK: - Shared pieces
 
+    /// The pages every site has, whatever its content: no content may claim their paths.
+    static let fixedPaths: Set<String> = ["index.html", "rules/index.html", "facets/index.html", "glossary/index.html",
+                                          "checklists/index.html", "scenarios/index.html", "sources.html", "changes/index.html",
+                                          "search.html", "lookup.html"]
+
     static func facetURL(_ facet: String, _ value: String) -> String { "facets/\(facet)-\(value).html" }
 
     /// A query-string value: everything but unreserved ASCII percent-encoded, so a synonym with

@@ -1,9 +1,7 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 
 /// `tebiki serve`: builds the site into its normal output folder, serves that folder over
-/// HTTP (FlyingFox) with a reload script injected into HTML responses, rebuilds when an input
+/// HTTP (`PreviewHTTPServer`) with a reload script injected into HTML responses, rebuilds when an input
 /// changes, and shows the build errors in the browser while the content is broken.
 public enum PreviewServer {
     public struct Options: Sendable {
@@ -56,29 +54,31 @@ public enum PreviewServer {
         let output = SiteBuild.outputFolder(root: root, source: source, override: options.output)
         let site = PreviewSite(root: output, loopbackOnly: address.isLoopback)
         let builder = PreviewBuilder(root: root, output: output, tool: options.tool, site: site)
-        let server = address.makeServer(handler: PreviewHandler(site: site))
-
+        let server = PreviewHTTPServer { request in
+            let done = DispatchSemaphore(value: 0)
+            let box = ResponseBox()
+            Task {
+                box.value = await site.respond(method: request.method, target: request.target, host: request.header("host"))
+                done.signal()
+            }
+            done.wait()
+            return box.value
+        }
+        // Bind before anything else runs: a busy port fails at once.
+        let port: UInt16
+        do { port = try server.listen(host: host, port: options.port) } catch {
+            err("tebiki: error: \(address.display) で待ち受けられません: \(error)。--port で別の番号を指定してください（--port 0 なら空いている番号を使います）。")
+            return 1
+        }
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome()
         site.buildStarted()
-        let runTask = Task {
-            do { try await server.run() } catch {
-                if !outcome.stopping { outcome.fail(error) }
-            }
+        let acceptor = Thread {
+            server.run()
+            if !outcome.stopping { outcome.fail(PreviewHTTPServer.ListenError(call: "accept", code: errno)) }
             done.signal()
         }
-        let listening = DispatchSemaphore(value: 0)
-        Task {
-            do { try await server.waitUntilListening(timeout: 10) } catch { outcome.fail(error) }
-            if let bound = await server.listeningAddress { outcome.setAddress(bound) }
-            listening.signal()
-        }
-        listening.wait()
-        if let failure = outcome.failure {
-            err("tebiki: error: \(address.display) で待ち受けられません（\(failure)）。ほかのプログラムが使っているかもしれません。--port で別の番号を指定してください。")
-            runTask.cancel()
-            return 1
-        }
+        acceptor.start()
 
         // Stop on Ctrl+C or SIGTERM: finish a running build (never leave a half-swapped
         // output), close the listening socket and the open connections, then return.
@@ -90,11 +90,7 @@ public enum PreviewServer {
                 // A second Ctrl+C does not wait any more.
                 guard outcome.beginStopping() else { exit(130) }
                 builder.stop()
-                Task {
-                    await server.stop(timeout: 1)
-                    runTask.cancel()
-                    done.signal()
-                }
+                server.stop()
             }
             s.resume()
             sources.append(s)
@@ -103,7 +99,7 @@ public enum PreviewServer {
         let watcher = SiteWatcher(root: root, ignoring: [output])
         let initial = watcher.fingerprint()
         builder.build(source: source, first: true)
-        out("tebiki: プレビューを \(outcome.url(fallback: address)) で公開しています。site.yml・content・theme の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")
+        out("tebiki: プレビューを \(address.url(port: port)) で公開しています。site.yml・content・theme の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")
 
         let poller = Thread {
             var seen = initial
@@ -178,8 +174,8 @@ final class PreviewBuilder: @unchecked Sendable {
             PreviewServer.err("tebiki: エラー \(errors.diagnostics.errorCount) 件、警告 \(errors.diagnostics.warningCount) 件。出力は変更していません。ブラウザーにはエラーの一覧を表示します。")
             site.buildFinished(errors: errors.diagnostics.sorted)
         } catch {
-            let d = Diagnostic.error("io-error", "サイトを読み込めないか、出力を書き込めません: \(error.localizedDescription)",
-                                     at: SourceLocation(path: output.path))
+            let failure = IOFailure(error, fallback: output.path)
+            let d = Diagnostic.error("io-error", "ファイルを読み書きできません: \(failure.reason)。", at: SourceLocation(path: failure.path))
             PreviewServer.err(d.description)
             site.buildFinished(errors: [d])
         }
@@ -191,17 +187,15 @@ final class PreviewBuilder: @unchecked Sendable {
     }
 }
 
-/// Shared between the signal handler, the server task and the main thread.
+/// Shared between the signal handler and the main thread.
 final class Outcome: @unchecked Sendable {
     private let lock = NSLock()
     private var _failure: (any Error)?
     private var _stopping = false
-    private var _address: Socket.Address?
 
     var failure: (any Error)? { lock.withLock { _failure } }
     var stopping: Bool { lock.withLock { _stopping } }
     func fail(_ error: any Error) { lock.withLock { if _failure == nil { _failure = error } } }
-    func setAddress(_ a: Socket.Address) { lock.withLock { _address = a } }
     /// True the first time only.
     func beginStopping() -> Bool {
         lock.withLock {
@@ -209,69 +203,34 @@ final class Outcome: @unchecked Sendable {
             return !_stopping
         }
     }
-
-    func url(fallback: ListenAddress) -> String {
-        switch lock.withLock({ _address }) {
-        case .ip4(let host, let port)?: return "http://\(host):\(port)/"
-        case .ip6(let host, let port)?: return "http://[\(host)]:\(port)/"
-        default: return "http://\(fallback.display)/"
-        }
-    }
 }
 
-/// The address to listen on: IPv4 or IPv6, parsed by FlyingSocks.
+/// Carries a response from the task that made it to the connection's thread.
+final class ResponseBox: @unchecked Sendable {
+    var value = PreviewResponse(status: 500, headers: [], body: Data())
+}
+
+/// The address to listen on: IPv4 or IPv6 (a numeric address; `localhost` is mapped to
+/// 127.0.0.1 before).
 struct ListenAddress {
     let host: String
     let port: UInt16
-    private enum Kind { case v4(sockaddr_in), v6(sockaddr_in6) }
-    private let kind: Kind
 
     init?(host: String, port: UInt16) {
         self.host = host
         self.port = port
         if host.contains(":") {
-            guard let a = try? sockaddr_in6.inet6(ip6: host, port: port) else { return nil }
-            kind = .v6(a)
+            var a = in6_addr()
+            guard inet_pton(AF_INET6, host, &a) == 1 else { return nil }
         } else {
-            guard host.split(separator: ".").count == 4, let a = try? sockaddr_in.inet(ip4: host, port: port) else { return nil }
-            kind = .v4(a)
+            var a = in_addr()
+            guard host.split(separator: ".").count == 4, inet_pton(AF_INET, host, &a) == 1 else { return nil }
         }
     }
 
-    var isLoopback: Bool {
-        switch kind {
-        case .v4: return host.hasPrefix("127.")
-        case .v6: return host == "::1"
-        }
-    }
+    var isLoopback: Bool { host.contains(":") ? host == "::1" : host.hasPrefix("127.") }
 
-    var display: String {
-        switch kind {
-        case .v4: return "\(host):\(port)"
-        case .v6: return "[\(host)]:\(port)"
-        }
-    }
+    var display: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    func makeServer(handler: some HTTPHandler) -> HTTPServer {
-        switch kind {
-        case .v4(let a): return HTTPServer(address: a, timeout: 30, logger: .disabled, handler: handler)
-        case .v6(let a): return HTTPServer(address: a, timeout: 30, logger: .disabled, handler: handler)
-        }
-    }
-}
-
-/// Adapts `PreviewSite` to FlyingFox. The raw target is passed on, not FlyingFox's
-/// normalised path: `PreviewPath` must see every `..` to refuse it.
-struct PreviewHandler: HTTPHandler {
-    let site: PreviewSite
-
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let r = await site.respond(method: request.method.rawValue, target: request.target.rawValue,
-                                   host: request.headers[.host])
-        var headers = HTTPHeaders()
-        for (name, value) in r.headers { headers.addValue(value, for: HTTPHeader(name)) }
-        let phrases = [200: "OK", 302: "Found", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-                       500: "Internal Server Error"]
-        return HTTPResponse(statusCode: HTTPStatusCode(r.status, phrase: phrases[r.status] ?? "Unknown"), headers: headers, body: r.body)
-    }
+    func url(port bound: UInt16) -> String { host.contains(":") ? "http://[\(host)]:\(bound)/" : "http://\(host):\(bound)/" }
 }

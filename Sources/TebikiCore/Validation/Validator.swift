@@ -40,6 +40,8 @@ enum Validator {
             }
         }
 
+        checkOutputPaths(site, into: &d)
+
         var synonymOwner: [String: String] = [:]
         for page in site.pages {
             for s in page.sources where sourceKeys[s.doc] == nil {
@@ -114,6 +116,52 @@ enum Validator {
             return "\(what)の\(i + 1)文字目\(shown)は \(code)\(name) です。"
         }
         return ""
+    }
+
+    /// Every output path is claimed once. IDs, source keys and facet keys are each unique in
+    /// their own kind, but their pages share folders with the fixed pages and with each other:
+    /// requirement `index` replaced `rules/index.html`, source key `index` replaced
+    /// `changes/index.html`, and facet `a` + value `b-c` and facet `a-b` + value `c` both wrote
+    /// `facets/a-b-c.html`. A second claim is an error at both places (or at the one place, for
+    /// a page that every site has).
+    /// Longest file name (one path component) in bytes that common file systems accept.
+    static let maxFileNameBytes = 255
+
+    static func checkOutputPaths(_ site: ParsedSite, into d: inout Diagnostics) {
+        var claims: [String: (what: String, location: SourceLocation)] = [:]
+        func claim(_ path: String, _ what: String, _ location: SourceLocation) {
+            // A name the file system cannot hold (255 bytes per name on ext4, XFS, Btrfs, APFS,
+            // NTFS) is found here, not when the build writes it.
+            if let name = path.split(separator: "/").last, name.utf8.count > maxFileNameBytes {
+                d.error("name-too-long", "\(what)のファイル名 \(name.prefix(40))… が \(name.utf8.count) バイトあり、ファイルシステムの上限（\(maxFileNameBytes) バイト）を超えます。ID（キー）を短くしてください。", at: location)
+                return
+            }
+            if PageRenderer.fixedPaths.contains(path) {
+                d.error("output-collision", "\(what)の出力先 \(path) は、Tebiki が作る一覧のページと同じです。別の ID（キー）にしてください。", at: location)
+            } else if let first = claims[path] {
+                d.error("output-collision", "\(what)の出力先 \(path) は、\(first.what)（\(first.location.path):\(first.location.line)）の出力先と同じです。どちらかの ID（キー）を変えてください。", at: location)
+                d.error("output-collision", "\(first.what)の出力先 \(path) は、\(what)（\(location.path):\(location.line)）の出力先と同じです。どちらかの ID（キー）を変えてください。", at: first.location)
+            } else {
+                claims[path] = (what, location)
+            }
+        }
+        let valid = { (key: String) in key.wholeMatch(of: asciiKeyPattern) != nil }
+        var seenIDs = Set<String>()
+        for page in site.pages where valid(page.id) && seenIDs.insert(page.id).inserted {  // duplicates: reported above
+            claim(SiteModel.url(of: page), "ID「\(page.id)」のページ", page.idLocation)
+        }
+        var seenSources = Set<String>()
+        for doc in site.sources where valid(doc.key) && seenSources.insert(doc.key).inserted {
+            claim("changes/\(doc.key).html", "出典「\(doc.key)」の改定のページ", doc.location)
+        }
+        var seenFacets = Set<String>()
+        for facet in site.config.facets where valid(facet.key) && seenFacets.insert(facet.key).inserted {
+            var seenValues = Set<String>()
+            for value in facet.values where valid(value.key) && seenValues.insert(value.key).inserted {
+                claim(PageRenderer.facetURL(facet.key, value.key), "観点「\(facet.key)」の値「\(value.key)」のページ",
+                      value.location ?? SourceLocation(path: "site.yml"))
+            }
+        }
     }
 
     static func checkFacets(_ assignments: [FacetAssignment], config: SiteConfig, graded: Bool, into d: inout Diagnostics) {

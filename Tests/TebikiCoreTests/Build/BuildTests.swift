@@ -97,6 +97,23 @@ import Testing
         #expect(String(decoding: data.dropFirst(3), as: UTF8.self) == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1,'-2,'@SUM(A1),a = b\r\n")
     }
 
+    /// Issue 13 §4: `"\r\n"` is one Swift Character, so a cell with CRLF was written unquoted
+    /// and its second line became a new row starting with a live formula.
+    @Test(arguments: ["\r\n", "\n", "\r"])
+    func csvQuotesEveryLineBreakAndNeutralisesEveryLine(_ newline: String) {
+        let cell = "確認する" + newline + "=cmd|' /C calc'!A0" + newline + newline + "@x" + newline + "\tq"
+        let text = String(decoding: CSV.encode([[cell, "b"]]).dropFirst(3), as: UTF8.self)
+        let expected = "確認する" + newline + "'=cmd|' /C calc'!A0" + newline + newline + "'@x" + newline + "'\tq"
+        #expect(text == "\"" + expected + "\",b\r\n")
+        // Read back by an RFC 4180 reader: one row, two cells.
+        var rows = 0, quoted = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted.toggle() }
+            if scalar == "\n", !quoted { rows += 1 }
+        }
+        #expect(rows == 1)
+    }
+
     @Test func twoBuildsAreByteIdentical() throws {
         let a = try build(), b = try build()
         #expect(a.files.map(\.path) == b.files.map(\.path))

@@ -9,7 +9,7 @@ import Testing
 /// Inputs are random byte strings and, mostly, random sequences of the tokens that matter to
 /// these parsers (`---`, line breaks of every kind, YAML indicators, BOM, look-alikes…).
 @Suite(.serialized) struct LoaderPropertyTests {
-    static let properties = 6
+    static let properties = 7
     /// Seconds for each property when fuzzing (nil: one bounded round).
     static let budget: Double? = ProcessInfo.processInfo.environment["TEBIKI_FUZZ_SECONDS"].flatMap(Double.init).map { $0 / Double(properties) }
     static let count = budget == nil ? 200 : 2_000
@@ -245,6 +245,40 @@ import Testing
                 case .content, .fragment, .external, .absolutePath, .fileURL:
                     break
                 }
+            }
+        }
+    }
+
+    /// Markdown tokens, among them the shapes that make cmark-gfm 0.29.0.gfm.6 quadratic
+    /// (docs/robustness.md), each also repeated hundreds or thousands of times in one token.
+    static let markdownTokens: [String] = {
+        let shapes = ["a <?", "a <![CDATA[", "a <!A ", "![[]()", "a@b.c_", "x|", "-|", "a\n", ">", "- ", "*", "_a ", "[", "`",
+                      "<!-- ", "~~a", "www.a.b ", "&#", "\\", "\\<?"]
+        var tokens = ["\n", "\n\n", "\r\n", " ", "|", "-", ":", "a", "日本語", "`", "```\n", "> ", "1. ", "# ", "[x](y.md)", "\\"]
+        tokens += shapes
+        for shape in shapes { tokens += [String(repeating: shape, count: 150), String(repeating: shape, count: 3_000)] }
+        return tokens
+    }()
+
+    /// Any body: the guard refuses it with errors inside the text, or the parser and renderer
+    /// take it within a fixed time (`perInputSeconds`, generous for a debug build on a shared
+    /// machine; the quadratic shapes at these sizes take seconds to minutes without the guard).
+    @Test func markdownGuardKeepsEveryInputWithinItsTimeBudget() async {
+        let input = Self.pick(Self.markdownTokens).array(of: 0...40).map { $0.joined() }
+        let perInputSeconds = 2.0
+        await Self.run("markdown guard") {
+            await propertyCheck(count: Self.count / 4, input: input) { body in
+                let start = Date()
+                var d = Diagnostics()
+                if MarkdownLimits.check(body, path: "p.md", diagnostics: &d) {
+                    _ = Markdown.links(in: body, path: "p.md", lineOffset: 0)
+                    _ = Markdown.render(body)
+                } else {
+                    #expect(d.hasErrors)
+                }
+                Self.expectPositionsInside(d, text: body, path: "p.md")
+                let seconds = Date().timeIntervalSince(start)
+                #expect(seconds < perInputSeconds, "\(seconds) s for \(body.utf8.count) bytes: \(body.prefix(80).debugDescription)…")
             }
         }
     }
