@@ -369,7 +369,9 @@
   // apostrophe (OWASP "CSV injection"), as the Swift CSV encoder does.
   function csvField(v) {
     let s = v == null ? '' : String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    // Every line of the cell, as the Swift CSV encoder does: Excel reads each line of a quoted
+    // multi-line cell, and a line starting with = after a line break is still a formula.
+    s = s.split(/(\r\n|\r|\n)/).map((part) => (/^[=+\-@\t]/.test(part) ? "'" + part : part)).join('');
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
