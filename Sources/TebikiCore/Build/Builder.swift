@@ -22,7 +22,9 @@ public enum Builder {
         var diagnostics = Diagnostics()
         guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
         diagnostics.append(contentsOf: Validator.validate(parsed))
-        _ = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
+        if let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics) {
+            theme.checkReferences(parsed.config, diagnostics: &diagnostics)
+        }
         return diagnostics
     }
 
@@ -50,6 +52,7 @@ public enum Builder {
         progress("検証")
         diagnostics.append(contentsOf: Validator.validate(parsed))
         let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
+        theme?.checkReferences(parsed.config, diagnostics: &diagnostics)
         guard !diagnostics.hasErrors, let theme else { throw ContentErrors(diagnostics: diagnostics) }
 
         let model = SiteModel(parsed)
@@ -83,6 +86,9 @@ public enum Builder {
                 }
                 try counted.put(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
                 for asset in theme.assets { try counted.put(OutputFile(path: asset.path, data: asset.data)) }
+                if !model.config.colors.isEmpty {
+                    try counted.put(OutputFile(path: PageRenderer.coloursPath, data: PageRenderer.coloursCSS(model.config.colors)))
+                }
             },
         ]
         // Each page goes to the sink as soon as it is rendered; only its cache entry is kept.
