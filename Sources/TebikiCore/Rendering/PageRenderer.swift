@@ -250,7 +250,7 @@ struct PageRenderer {
         let stages = model.config.stageFacet
         let phases = stages.map { f in SiteModel.values(of: page, facet: f.key).compactMap { f.value($0.value)?.label }.joined(separator: "・") } ?? ""
         return ["id": .string(page.id), "title": .string(page.title), "summary": .string(page.summary), "url": .string(root + SiteModel.url(of: page)),
-                "kindLabel": .string(page.kind.label), "retired": .bool(page.status != .active), "phases": .string(phases),
+                "kindLabel": .string(page.kind.label), "retired": .bool(page.status != .active), "phases": .string(phases), "stageLabel": .string(stages?.label ?? ""),
                 "sections": .string(page.sources.first.map { "\(model.sourceByKey[$0.doc]?.title ?? $0.doc) \($0.section)" } ?? "")]
     }
 
