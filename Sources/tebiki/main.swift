@@ -24,6 +24,8 @@ struct Build: ParsableCommand {
     var output: String?
     @Flag(name: .long, help: "前回の生成結果を使わず、すべてのページを生成し直す")
     var noCache = false
+    @Flag(name: .long, help: "下書き（draft: true）のページも含めて生成する（ページに「下書き」と表示）")
+    var drafts = false
 
     func run() throws {
         let start = Date()
@@ -38,14 +40,16 @@ struct Build: ParsableCommand {
         let result: SiteBuild.Outcome
         let outputURL: URL
         // Nothing changed since the last build (seen from the files' stat alone): done.
-        if !noCache, let same = SiteBuild.unchanged(root: root, output: SiteBuild.outputFolder(root: root, override: output), tool: toolIdentity()) {
+        // A build with drafts differs from one without: it is a different "tool" for the cache.
+        let tool = toolIdentity() + (drafts ? "+drafts" : "")
+        if !noCache, let same = SiteBuild.unchanged(root: root, output: SiteBuild.outputFolder(root: root, override: output), tool: tool) {
             result = same
             outputURL = same.output
         } else {
             let source = try readSource(root)
             outputURL = SiteBuild.outputFolder(root: root, source: source, override: output)
             do {
-                result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: toolIdentity()) { phase in
+                result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: tool, drafts: drafts) { phase in
                     if timing { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) }
                     if showProgress && !timing && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
                 }
@@ -82,10 +86,12 @@ struct Serve: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "書き出さずに内容を検証します。")
     @OptionGroup var options: SourceOptions
+    @Flag(name: .long, help: "下書き（draft: true）のページも含めて検証する")
+    var drafts = false
 
     func run() throws {
         let source = try readSource(URL(fileURLWithPath: options.source))
-        let diagnostics = Builder.check(source)
+        let diagnostics = Builder.check(source, drafts: drafts)
         report(diagnostics)
         if diagnostics.hasErrors { throw ExitCode(1) }
         print("tebiki: 問題はありません（警告 \(diagnostics.warningCount) 件）")

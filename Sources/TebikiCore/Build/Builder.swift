@@ -18,10 +18,11 @@ public enum Builder {
     }
 
     /// Parse and validate only (`tebiki check`).
-    public static func check(_ source: SiteSource) -> Diagnostics {
+    public static func check(_ source: SiteSource, drafts: Bool = false) -> Diagnostics {
         var diagnostics = Diagnostics()
-        guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
-        diagnostics.append(contentsOf: Validator.validate(parsed))
+        guard var parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
+        let left = leaveOutDrafts(&parsed, keep: drafts)
+        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
         if let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics) {
             theme.checkReferences(parsed.config, diagnostics: &diagnostics)
         }
@@ -33,9 +34,9 @@ public enum Builder {
     /// With a cache from the previous build, a page whose fingerprint is unchanged and whose
     /// previous output still exists (`previousExists`) is not rendered.
     public static func build(_ source: SiteSource, cache: BuildCache = BuildCache(), previousExists: (String) -> Bool = { _ in false },
-                             progress: (String) -> Void = { _ in }) throws -> Result {
+                             drafts: Bool = false, progress: (String) -> Void = { _ in }) throws -> Result {
         let sink = CollectingSink()
-        var result = try build(source, cache: cache, previousExists: previousExists, into: sink, progress: progress)
+        var result = try build(source, cache: cache, previousExists: previousExists, drafts: drafts, into: sink, progress: progress)
         result.files = sink.files
         return result
     }
@@ -45,12 +46,13 @@ public enum Builder {
     /// known before the first file is made: then `ContentErrors` is thrown and the sink gets
     /// nothing.
     public static func build(_ source: SiteSource, cache: BuildCache = BuildCache(), previousExists: (String) -> Bool = { _ in false },
-                             into sink: OutputSink, progress: (String) -> Void = { _ in }) throws -> Result {
+                             drafts: Bool = false, into sink: OutputSink, progress: (String) -> Void = { _ in }) throws -> Result {
         var diagnostics = Diagnostics()
         progress("読み込み")
-        guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
+        guard var parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
         progress("検証")
-        diagnostics.append(contentsOf: Validator.validate(parsed))
+        let left = leaveOutDrafts(&parsed, keep: drafts)
+        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
         let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
         theme?.checkReferences(parsed.config, diagnostics: &diagnostics)
         guard !diagnostics.hasErrors, let theme else { throw ContentErrors(diagnostics: diagnostics) }
@@ -124,6 +126,15 @@ public enum Builder {
         progress("出力の準備")
         return Result(files: [], diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused,
                       fileCount: counter.value, cache: newCache)
+    }
+
+    /// Removes the pages with `draft: true` unless `keep`; returns the removed ones (ID → path).
+    static func leaveOutDrafts(_ parsed: inout ParsedSite, keep: Bool) -> [String: String] {
+        guard !keep else { return [:] }
+        var left: [String: String] = [:]
+        for page in parsed.pages where page.draft && !page.id.isEmpty { left[page.id] = page.path }
+        if !left.isEmpty { parsed.pages.removeAll { $0.draft } }
+        return left
     }
 
     /// Counts the files put through it.

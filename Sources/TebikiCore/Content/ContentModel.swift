@@ -119,6 +119,8 @@ public struct ContentPage: Sendable, Equatable {
     public var bodyLineOffset: Int
     /// Links found in the body (for validation).
     public var links: [MarkdownLink]
+    /// `draft: true`: left out of the build (pages, search, lookup, exports) unless drafts are asked for.
+    public var draft = false
 }
 
 public struct SourceDocument: Sendable, Equatable {

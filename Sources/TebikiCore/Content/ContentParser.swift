@@ -3,7 +3,7 @@ import Yams
 /// Parses one content file (front matter + Markdown) into a `ContentPage`.
 /// Type and shape problems become diagnostics; cross-references are checked later, in validation.
 enum ContentParser {
-    static let commonKeys = ["id", "title", "summary", "sources", "related"]
+    static let commonKeys = ["id", "title", "summary", "sources", "related", "draft"]
     static func knownKeys(_ kind: ContentKind) -> [String] {
         switch kind {
         case .requirement: commonKeys + ["facets", "history", "status", "successor"]
@@ -49,6 +49,7 @@ enum ContentParser {
             guard let doc = r.string(s["doc"], what: "doc"), let section = r.string(s["section"], what: "section") else { continue }
             page.sources.append(SourceRef(doc: doc, section: section, location: r.location(s["doc"])))
         }
+        page.draft = ConfigLoader.flag(pairs["draft"], what: "draft", reader: &r)
         for (value, node) in r.strings(pairs["related"], what: "related") ?? [] {
             page.related.append(Located(value: value, location: r.location(node)))
         }

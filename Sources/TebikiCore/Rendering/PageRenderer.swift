@@ -35,6 +35,8 @@ struct PageRenderer {
         var bodyClass: String = ""
         /// Site-relative page the browser moves to after showing this one (retired IDs).
         var redirect: String? = nil
+        /// A draft page (built with --drafts): the layout shows a badge.
+        var draft = false
     }
 
     func jobs() -> [Job] {
@@ -92,6 +94,11 @@ struct PageRenderer {
                         context: { _ in [:] as TemplateValue }, scripts: ["assets/js/search-core.js", "assets/js/search-page.js"]))
         jobs.append(Job(path: "lookup.html", template: "lookup", title: t["lookup"], nav: "lookup", breadcrumbs: [(t["lookup"], nil)],
                         context: { _ in [:] as TemplateValue }, scripts: ["data/lookup.js", "assets/js/search-core.js", "assets/js/lookup-page.js"], bodyClass: "lookup-page"))
+        // Draft pages (only present when built with --drafts) carry the badge.
+        let drafts = Set((m.requirements + m.glossary + m.checklists + m.scenarios).filter(\.draft).map { SiteModel.url(of: $0) })
+        if !drafts.isEmpty {
+            for i in jobs.indices where drafts.contains(jobs[i].path) { jobs[i].draft = true }
+        }
         return jobs
     }
 
@@ -115,6 +122,7 @@ struct PageRenderer {
         var h = Fingerprint.FNV()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
+        if job.draft { h.add("draft") }
         if model.config.unsafeHTML { h.add("markdown.unsafe_html") }  // the same Markdown renders differently
         for (label, url) in job.breadcrumbs { h.add(label); h.add(url ?? "") }
         for s in job.scripts { h.add(s) }
@@ -154,6 +162,7 @@ struct PageRenderer {
         ]
         if let logo = model.config.logo { layout["logo"] = .string(root + logo.path) }
         if let redirect = job.redirect { layout["redirect"] = .string(root + redirect) }
+        if job.draft { layout["isDraft"] = .bool(true) }
         return layout
     }
 
