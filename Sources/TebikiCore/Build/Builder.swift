@@ -88,6 +88,9 @@ public enum Builder {
                 }
                 try counted.put(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
                 for asset in theme.assets { try counted.put(OutputFile(path: asset.path, data: asset.data)) }
+                if let base = model.config.baseURL {
+                    try counted.put(OutputFile(path: "sitemap.xml", data: Sitemap.xml(jobs, baseURL: base)))
+                }
                 if !model.config.colors.isEmpty {
                     try counted.put(OutputFile(path: PageRenderer.coloursPath, data: PageRenderer.coloursCSS(model.config.colors)))
                 }

@@ -37,7 +37,13 @@ struct PageRenderer {
         var redirect: String? = nil
         /// A draft page (built with --drafts): the layout shows a badge.
         var draft = false
+        /// The 404 page is served for any missing address: with `baseURL:` its links are absolute.
+        var fixedRoot: String? = nil
+
+        var root: String { fixedRoot ?? LinkResolver.root(for: path) }
     }
+
+    static let notFoundPath = "404.html"
 
     func jobs() -> [Job] {
         var jobs: [Job] = []
@@ -94,6 +100,8 @@ struct PageRenderer {
                         context: { _ in [:] as TemplateValue }, scripts: ["assets/js/search-core.js", "assets/js/search-page.js"]))
         jobs.append(Job(path: "lookup.html", template: "lookup", title: t["lookup"], nav: "lookup", breadcrumbs: [(t["lookup"], nil)],
                         context: { _ in [:] as TemplateValue }, scripts: ["data/lookup.js", "assets/js/search-core.js", "assets/js/lookup-page.js"], bodyClass: "lookup-page"))
+        jobs.append(Job(path: Self.notFoundPath, template: "not-found", title: t["not_found_title"], nav: "", breadcrumbs: [],
+                        context: { _ in [:] as TemplateValue }, bodyClass: "not-found", fixedRoot: m.config.baseURL))
         // Draft pages (only present when built with --drafts) carry the badge.
         let drafts = Set((m.requirements + m.glossary + m.checklists + m.scenarios).filter(\.draft).map { SiteModel.url(of: $0) })
         if !drafts.isEmpty {
@@ -115,7 +123,7 @@ struct PageRenderer {
 
     /// The page's template context and a fingerprint of everything that goes into it.
     func prepare(_ job: Job) -> (context: TemplateValue, fingerprint: String) {
-        let root = LinkResolver.root(for: job.path)
+        let root = job.root
         var context = job.context(root)
         context["root"] = .string(root)
         context["strings"] = theme.strings.templateValue
@@ -140,7 +148,7 @@ struct PageRenderer {
 
     /// The context of `layout.mustache`, around the page's rendered `content`.
     func layoutContext(_ job: Job, content: String) -> TemplateValue {
-        let root = LinkResolver.root(for: job.path)
+        let root = job.root
         var crumbs: [TemplateValue] = [["label": .string(theme.strings["home"]), "url": .string(root + "index.html")]]
         crumbs += job.breadcrumbs.map { label, url in url.map { ["label": .string(label), "url": .string(root + $0)] } ?? ["label": .string(label)] }
         var layout: TemplateValue = [

@@ -19,7 +19,7 @@ struct Theme: Sendable {
 
     static let requiredTemplates = ["layout", "home", "requirement", "rules-index", "facets-index", "facet-value",
                                     "glossary-index", "glossary-term", "checklist", "checklists-index",
-                                    "scenario", "scenarios-index", "sources", "search", "lookup", "changes-index", "edition"]
+                                    "scenario", "scenarios-index", "sources", "search", "lookup", "changes-index", "edition", "not-found"]
 
     /// The prefix of built-in theme paths in diagnostics.
     static let builtinPrefix = "(組み込みテーマ)"
