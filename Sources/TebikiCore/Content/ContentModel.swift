@@ -136,4 +136,6 @@ public struct SourceDocument: Sendable, Equatable {
     /// shown on the 出典文書 page. Optional, plain text.
     public var note: String = ""
     public var location: SourceLocation
+    /// The document's official address (`url:`, http or https only), linked on 出典文書.
+    public var url: String = ""
 }

@@ -127,7 +127,7 @@ enum SourceRegistryParser {
         var docs: [SourceDocument] = []
         for node in r.sequence(root, what: "出典の一覧") ?? [] {
             guard let m = r.mapping(node, what: "出典の各項目") else { continue }
-            let keys = ["key", "title", "publisher", "date", "edition", "family", "aliases", "note"]
+            let keys = ["key", "title", "publisher", "date", "edition", "family", "aliases", "note", "url"]
             r.checkKeys(m, known: keys, what: "出典の項目")
             r.require(m, ["key", "title", "publisher", "date"], at: node, what: "出典の項目")
             guard let key = r.string(m["key"], what: "key"), let title = r.string(m["title"], what: "title") else { continue }
@@ -140,6 +140,14 @@ enum SourceRegistryParser {
                                        family: r.string(m["family"], what: "family") ?? key,
                                        aliases: (r.strings(m["aliases"], what: "aliases") ?? []).map(\.0),
                                        note: r.string(m["note"], what: "note") ?? "", location: r.location(m["key"])))
+            if let node = m["url"], let url = r.string(node, what: "url") {
+                // Only web addresses: a javascript:, file: or relative URL would be a link out of the reader's control.
+                if url.wholeMatch(of: /https?:\/\/[^\s"'<>\\]+/.ignoresCase()) != nil {
+                    docs[docs.count - 1].url = url
+                } else {
+                    r.diagnostics.error("invalid-url", "url「\(url)」は http:// または https:// で始まるアドレスで書いてください。", at: r.location(node))
+                }
+            }
         }
         return docs
     }

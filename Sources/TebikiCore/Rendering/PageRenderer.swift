@@ -495,7 +495,7 @@ struct PageRenderer {
         ["sources": .list(model.sources.map { d -> TemplateValue in
             let n = model.requirements.count { $0.sources.contains { $0.doc == d.key } }
             return ["key": .string(d.key), "title": .string(d.title), "publisher": .string(d.publisher), "date": .string(d.date),
-                    "edition": .string(d.edition), "family": .string(d.family), "note": .string(d.note), "count": .int(n), "hasChanges": .bool(hasChanges(in: d.key)),
+                    "edition": .string(d.edition), "family": .string(d.family), "note": .string(d.note), "officialUrl": .string(d.url), "count": .int(n), "hasChanges": .bool(hasChanges(in: d.key)),
                     "changesUrl": .string(root + "changes/\(d.key).html")]
         })]
     }
