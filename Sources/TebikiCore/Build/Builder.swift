@@ -24,7 +24,10 @@ public enum Builder {
         let left = leaveOutDrafts(&parsed, keep: drafts)
         diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
         if let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics) {
-            theme.checkReferences(parsed.config, diagnostics: &diagnostics)
+            let statics = StaticFiles.collect(source)
+            theme.checkReferences(parsed.config, staticFiles: statics.map(\.output), diagnostics: &diagnostics)
+            let renderer = PageRenderer(model: SiteModel(parsed), theme: theme)
+            StaticFiles.checkConflicts(statics, generated: renderer.jobs().map(\.path) + theme.assets.map(\.path), diagnostics: &diagnostics)
         }
         return diagnostics
     }
@@ -54,13 +57,16 @@ public enum Builder {
         let left = leaveOutDrafts(&parsed, keep: drafts)
         diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
         let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
-        theme?.checkReferences(parsed.config, diagnostics: &diagnostics)
+        let statics = StaticFiles.collect(source)
+        theme?.checkReferences(parsed.config, staticFiles: statics.map(\.output), diagnostics: &diagnostics)
         guard !diagnostics.hasErrors, let theme else { throw ContentErrors(diagnostics: diagnostics) }
 
         let model = SiteModel(parsed)
         progress("ページの生成")
         let renderer = PageRenderer(model: model, theme: theme)
         let jobs = renderer.jobs()
+        StaticFiles.checkConflicts(statics, generated: jobs.map(\.path) + theme.assets.map(\.path), diagnostics: &diagnostics)
+        guard !diagnostics.hasErrors else { throw ContentErrors(diagnostics: diagnostics) }
         var newCache = BuildCache(tool: cache.tool)
         let counter = FileCounter()
         let counted = CountingSink(sink, counter)
@@ -88,6 +94,7 @@ public enum Builder {
                 }
                 try counted.put(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
                 for asset in theme.assets { try counted.put(OutputFile(path: asset.path, data: asset.data)) }
+                for file in statics { try counted.put(OutputFile(path: file.output, data: source.files[file.path] ?? Data())) }
                 if let base = model.config.baseURL {
                     try counted.put(OutputFile(path: "sitemap.xml", data: Sitemap.xml(jobs, baseURL: base)))
                 }

@@ -44,7 +44,7 @@ public enum SiteBuild {
         let output = outputFolder(root: root, override: override)
         let raw = override ?? setting("output", in: config)
         return OutputGuard.check(output: raw, resolved: output, root: root,
-                                 readFolders: ["content", setting("theme", in: config) ?? "theme", "site.yml"])
+                                 readFolders: ["content", setting("theme", in: config) ?? "theme", "site.yml", StaticFiles.folder])
     }
 
     /// The outcome of a build when nothing changed since the last one, found without reading

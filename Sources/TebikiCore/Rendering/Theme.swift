@@ -83,11 +83,11 @@ struct Theme: Sendable {
 
     /// Every file site.yml names (`logo`, `extra_css`, `extra_js`) must be one the build writes
     /// from the theme's assets.
-    func checkReferences(_ config: SiteConfig, diagnostics: inout Diagnostics) {
-        let present = Set(assets.map(\.path))
+    func checkReferences(_ config: SiteConfig, staticFiles: [String] = [], diagnostics: inout Diagnostics) {
+        let present = Set(assets.map(\.path) + staticFiles)
         for ref in [config.logo].compactMap({ $0 }) + config.extraCSS + config.extraJS where !present.contains(ref.path) {
             let hint = Suggest.nearest(to: ref.path, in: present.sorted()).map { "「\($0)」の誤りではありませんか。" } ?? "テーマのフォルダの assets/ に置いてください。"
-            diagnostics.error("missing-file", "「\(ref.path)」というファイルはテーマの assets にありません。\(hint)", at: ref.at)
+            diagnostics.error("missing-file", "「\(ref.path)」というファイルはテーマの assets にも static にもありません。\(hint)", at: ref.at)
         }
     }
 
