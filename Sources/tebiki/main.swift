@@ -8,7 +8,7 @@ struct Tebiki: ParsableCommand {
         commandName: "tebiki",
         abstract: "Markdown の知識ベースから検索できる静的サイトを作ります。",
         version: TebikiVersion.string,
-        subcommands: [Build.self, Check.self, Diff.self, Serve.self]
+        subcommands: [Build.self, Check.self, Diff.self, Serve.self, New.self, Init.self]
     )
 }
 
@@ -207,5 +207,48 @@ do {
     } else {
         FileHandle.standardError.write(Data("tebiki: error: \(Tebiki.fullMessage(for: error))\n".utf8))
         exit(code.rawValue == 0 ? 1 : code.rawValue)
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "テーマのひな形から新しいページを作ります（requirement、term、checklist、scenario）。",
+        discussion: "例: tebiki new requirement backup-rules 。作ったページは draft: true です。書き終えたら消してください。")
+    @OptionGroup var options: SourceOptions
+    @Argument(help: "種類: requirement、term、checklist、scenario") var kind: String
+    @Argument(help: "ページの ID（ファイル名になります）") var id: String
+
+    func run() throws {
+        let root = URL(fileURLWithPath: options.source)
+        do {
+            let page = try Scaffold.newPage(kind: kind, id: id, source: try readSource(root))
+            let url = root.appendingPathComponent(page.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(page.text.utf8).write(to: url, options: .withoutOverwriting)
+            print("tebiki: \(page.path) を作りました。")
+        } catch let failure as Scaffold.Failure {
+            FileHandle.standardError.write(Data("tebiki: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "新しいサイトのフォルダを作ります（site.yml、出典の一覧、各種類のページの例）。")
+    @Argument(help: "作るフォルダ（空か、まだないフォルダ）") var dir: String
+
+    func run() throws {
+        let root = URL(fileURLWithPath: dir)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        guard existing.isEmpty else {
+            FileHandle.standardError.write(Data("tebiki: \(dir) は空ではありません。空のフォルダか、まだないフォルダを指定してください。\n".utf8))
+            throw ExitCode(2)
+        }
+        for file in Scaffold.initialSite() {
+            let url = root.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.text.utf8).write(to: url)
+        }
+        print("tebiki: \(dir) に新しいサイトを作りました。tebiki build --source \(dir) で生成できます。")
     }
 }
