@@ -26,12 +26,20 @@ struct Build: ParsableCommand {
     var noCache = false
     @Flag(name: .long, help: "下書き（draft: true）のページも含めて生成する（ページに「下書き」と表示）")
     var drafts = false
+    @Flag(name: [.short, .long], help: "エラーだけを表示する（警告と結果の一行を出さない）")
+    var quiet = false
+    @Flag(name: [.short, .long], help: "各段階の経過時間も表示する")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet と --verbose は同時に指定できません。") }
+    }
 
     func run() throws {
         let start = Date()
         let root = URL(fileURLWithPath: options.source)
         let showProgress = isatty(2) != 0
-        let timing = ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
+        let timing = verbose || ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
         // A build replaces its output folder whole: refuse one it must not replace (wrong usage).
         if let refusal = SiteBuild.checkOutput(root: root, override: output) {
             FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
@@ -51,13 +59,16 @@ struct Build: ParsableCommand {
             do {
                 result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: tool, drafts: drafts) { phase in
                     if timing { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) }
-                    if showProgress && !timing && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
+                    if showProgress && !timing && !quiet && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
                 }
             } catch let errors as ContentErrors {
-                report(errors.diagnostics)
+                var shown = Diagnostics()
+                for d in errors.diagnostics.items where !quiet || d.severity == .error { shown.append(d) }
+                report(shown)
                 throw ExitCode(1)
             }
         }
+        if quiet { return }
         report(result.diagnostics)
         let stats = result.stats
         let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
