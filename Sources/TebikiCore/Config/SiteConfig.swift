@@ -89,7 +89,8 @@ enum ConfigLoader {
 
     /// The colours `colors:` may set: the CSS custom properties of the theme's site.css.
     static let colourNames = ["text", "muted", "bg", "bg_soft", "line", "brand", "brand_dark", "brand_border", "on_brand",
-                              "link", "link_visited", "focus", "ok", "warn", "warn_bg", "del_bg", "ins_bg"]
+                              "brand_text", "link", "link_visited", "link_hover", "focus", "ok", "warn", "warn_bg", "del_bg", "ins_bg",
+                              "surface", "mark_bg", "group_bg"]
 
     /// The built-in pages a menu entry can name by key (labels in the theme's strings.yml).
     static let menuPages: [(key: String, url: String)] = [
