@@ -87,7 +87,8 @@ public enum Builder {
             },
             {
                 for c in model.checklists {
-                    let rows = [["No.", "確認事項", "根拠", "結果（適／否／該当なし）", "備考"]] + renderer.checklistRows(c).map { row in
+                    let header = ["csv_no", "csv_item", "csv_basis", "csv_result", "csv_notes"].map { theme.strings[$0] }
+                    let rows = [header] + renderer.checklistRows(c).map { row in
                         [String(row.no), row.text, [row.requirement?.id ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
                     }
                     try counted.put(OutputFile(path: "checklists/\(c.id).csv", data: CSV.encode(rows)))

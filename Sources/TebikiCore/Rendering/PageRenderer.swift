@@ -445,7 +445,8 @@ struct PageRenderer {
         let docs = own.isEmpty ? c.items.compactMap { model.byID[$0.requirement]?.sources.first?.doc }.uniqued() : own
         let editions = docs.compactMap { model.sourceByKey[$0]?.edition }.uniqued().joined(separator: "／")
         let newest = model.sources.compactMap { OSCALExport.normalizedDate($0.date) }.max()
-        return [editions.isEmpty ? nil : "出典の版: \(editions)", newest.map { "内容の基準日: \($0)" }]
+        let t = theme.strings
+        return [editions.isEmpty ? nil : t.format("print_editions", ["editions": editions]), newest.map { t.format("print_date", ["date": $0]) }]
             .compactMap { $0 }.joined(separator: "　")
     }
 
