@@ -29,8 +29,13 @@ let package = Package(
                 "CCmarkGFM",
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")]
+            swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")],
+            // The built-in theme (theme/) is compiled into the library: see docs/theme.md.
+            plugins: ["EmbedTheme"]
         ),
+        // Writes theme/ as a Swift source at build time (run by the EmbedTheme plugin).
+        .executableTarget(name: "tebiki-embed-theme"),
+        .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["tebiki-embed-theme"]),
         .executableTarget(
             name: "tebiki",
             dependencies: [

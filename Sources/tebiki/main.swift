@@ -8,7 +8,7 @@ struct Tebiki: ParsableCommand {
         commandName: "tebiki",
         abstract: "Markdown の知識ベースから検索できる静的サイトを作ります。",
         version: TebikiVersion.string,
-        subcommands: [Build.self, Check.self, Diff.self, Serve.self]
+        subcommands: [Build.self, Check.self, Diff.self, Serve.self, New.self, Init.self]
     )
 }
 
@@ -24,12 +24,22 @@ struct Build: ParsableCommand {
     var output: String?
     @Flag(name: .long, help: "前回の生成結果を使わず、すべてのページを生成し直す")
     var noCache = false
+    @Flag(name: .long, help: "下書き（draft: true）のページも含めて生成する（ページに「下書き」と表示）")
+    var drafts = false
+    @Flag(name: [.short, .long], help: "エラーだけを表示する（警告と結果の一行を出さない）")
+    var quiet = false
+    @Flag(name: [.short, .long], help: "各段階の経過時間も表示する")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet と --verbose は同時に指定できません。") }
+    }
 
     func run() throws {
         let start = Date()
         let root = URL(fileURLWithPath: options.source)
         let showProgress = isatty(2) != 0
-        let timing = ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
+        let timing = verbose || ProcessInfo.processInfo.environment["TEBIKI_TIMING"] != nil
         // A build replaces its output folder whole: refuse one it must not replace (wrong usage).
         if let refusal = SiteBuild.checkOutput(root: root, override: output) {
             FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
@@ -38,19 +48,23 @@ struct Build: ParsableCommand {
         let result: SiteBuild.Outcome
         let outputURL: URL
         // Nothing changed since the last build (seen from the files' stat alone): done.
-        if !noCache, let same = SiteBuild.unchanged(root: root, output: SiteBuild.outputFolder(root: root, override: output), tool: toolIdentity()) {
+        // A build with drafts differs from one without: it is a different "tool" for the cache.
+        let tool = toolIdentity() + (drafts ? "+drafts" : "")
+        if !noCache, let same = SiteBuild.unchanged(root: root, output: SiteBuild.outputFolder(root: root, override: output), tool: tool) {
             result = same
             outputURL = same.output
         } else {
             let source = try readSource(root)
             outputURL = SiteBuild.outputFolder(root: root, source: source, override: output)
             do {
-                result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: toolIdentity()) { phase in
+                result = try SiteBuild.run(source, output: outputURL, noCache: noCache, tool: tool, drafts: drafts) { phase in
                     if timing { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) }
-                    if showProgress && !timing && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
+                    if showProgress && !timing && !quiet && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
                 }
             } catch let errors as ContentErrors {
-                report(errors.diagnostics)
+                var shown = Diagnostics()
+                for d in errors.diagnostics.items where !quiet || d.severity == .error { shown.append(d) }
+                report(shown)
                 throw ExitCode(1)
             } catch let error as ExitCode {
                 throw error
@@ -60,6 +74,7 @@ struct Build: ParsableCommand {
                 throw ExitCode(IOFailure.exitCode)
             }
         }
+        if quiet { return }
         report(result.diagnostics)
         let stats = result.stats
         let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
@@ -88,10 +103,12 @@ struct Serve: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "書き出さずに内容を検証します。")
     @OptionGroup var options: SourceOptions
+    @Flag(name: .long, help: "下書き（draft: true）のページも含めて検証する")
+    var drafts = false
 
     func run() throws {
         let source = try readSource(URL(fileURLWithPath: options.source))
-        let diagnostics = Builder.check(source)
+        let diagnostics = Builder.check(source, drafts: drafts)
         report(diagnostics)
         if diagnostics.hasErrors { throw ExitCode(1) }
         print("tebiki: 問題はありません（警告 \(diagnostics.warningCount) 件）")
@@ -205,5 +222,48 @@ do {
     } else {
         FileHandle.standardError.write(Data("tebiki: error: \(Tebiki.fullMessage(for: error))\n".utf8))
         exit(code.rawValue == 0 ? 1 : code.rawValue)
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "テーマのひな形から新しいページを作ります（requirement、term、checklist、scenario）。",
+        discussion: "例: tebiki new requirement backup-rules 。作ったページは draft: true です。書き終えたら消してください。")
+    @OptionGroup var options: SourceOptions
+    @Argument(help: "種類: requirement、term、checklist、scenario") var kind: String
+    @Argument(help: "ページの ID（ファイル名になります）") var id: String
+
+    func run() throws {
+        let root = URL(fileURLWithPath: options.source)
+        do {
+            let page = try Scaffold.newPage(kind: kind, id: id, source: try readSource(root))
+            let url = root.appendingPathComponent(page.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(page.text.utf8).write(to: url, options: .withoutOverwriting)
+            print("tebiki: \(page.path) を作りました。")
+        } catch let failure as Scaffold.Failure {
+            FileHandle.standardError.write(Data("tebiki: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "新しいサイトのフォルダを作ります（site.yml、出典の一覧、各種類のページの例）。")
+    @Argument(help: "作るフォルダ（空か、まだないフォルダ）") var dir: String
+
+    func run() throws {
+        let root = URL(fileURLWithPath: dir)
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        guard existing.isEmpty else {
+            FileHandle.standardError.write(Data("tebiki: \(dir) は空ではありません。空のフォルダか、まだないフォルダを指定してください。\n".utf8))
+            throw ExitCode(2)
+        }
+        for file in Scaffold.initialSite() {
+            let url = root.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.text.utf8).write(to: url)
+        }
+        print("tebiki: \(dir) に新しいサイトを作りました。tebiki build --source \(dir) で生成できます。")
     }
 }

@@ -115,6 +115,22 @@ def test_axe_page(browser, root, axe_js, site_dir, kind, path, ready):
     assert not problems, problems
 
 
+@pytest.mark.parametrize("kind,path,ready", PAGES, ids=[p[0] for p in PAGES])
+def test_axe_page_dark_mode(browser, root, axe_js, kind, path, ready):
+    """The same pages with prefers-color-scheme: dark (site.css's dark palette): contrast too."""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        browser.get(root + path)
+        wait_ready(browser, ready)
+        assert browser.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+        bg = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+        assert bg == "rgb(21, 24, 28)", bg
+        problems = report(kind + " (dark)", run_axe(browser, axe_js))
+        assert not problems, problems
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
 def test_axe_header_search_dropdown_open(browser, root, axe_js):
     browser.get(root + "rules/index.html")
     wait_ready(browser, None)

@@ -18,11 +18,17 @@ public enum Builder {
     }
 
     /// Parse and validate only (`tebiki check`).
-    public static func check(_ source: SiteSource) -> Diagnostics {
+    public static func check(_ source: SiteSource, drafts: Bool = false) -> Diagnostics {
         var diagnostics = Diagnostics()
-        guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
-        diagnostics.append(contentsOf: Validator.validate(parsed))
-        _ = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
+        guard var parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
+        let left = leaveOutDrafts(&parsed, keep: drafts)
+        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
+        if let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics) {
+            let statics = StaticFiles.collect(source)
+            theme.checkReferences(parsed.config, staticFiles: statics.map(\.output), diagnostics: &diagnostics)
+            let renderer = PageRenderer(model: SiteModel(parsed), theme: theme)
+            StaticFiles.checkConflicts(statics, generated: renderer.jobs().map(\.path) + theme.assets.map(\.path), diagnostics: &diagnostics)
+        }
         return diagnostics
     }
 
@@ -31,9 +37,9 @@ public enum Builder {
     /// With a cache from the previous build, a page whose fingerprint is unchanged and whose
     /// previous output still exists (`previousExists`) is not rendered.
     public static func build(_ source: SiteSource, cache: BuildCache = BuildCache(), previousExists: (String) -> Bool = { _ in false },
-                             progress: (String) -> Void = { _ in }) throws -> Result {
+                             drafts: Bool = false, progress: (String) -> Void = { _ in }) throws -> Result {
         let sink = CollectingSink()
-        var result = try build(source, cache: cache, previousExists: previousExists, into: sink, progress: progress)
+        var result = try build(source, cache: cache, previousExists: previousExists, drafts: drafts, into: sink, progress: progress)
         result.files = sink.files
         return result
     }
@@ -43,19 +49,24 @@ public enum Builder {
     /// known before the first file is made: then `ContentErrors` is thrown and the sink gets
     /// nothing.
     public static func build(_ source: SiteSource, cache: BuildCache = BuildCache(), previousExists: (String) -> Bool = { _ in false },
-                             into sink: OutputSink, progress: (String) -> Void = { _ in }) throws -> Result {
+                             drafts: Bool = false, into sink: OutputSink, progress: (String) -> Void = { _ in }) throws -> Result {
         var diagnostics = Diagnostics()
         progress("読み込み")
-        guard let parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
+        guard var parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
         progress("検証")
-        diagnostics.append(contentsOf: Validator.validate(parsed))
+        let left = leaveOutDrafts(&parsed, keep: drafts)
+        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
         let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
+        let statics = StaticFiles.collect(source)
+        theme?.checkReferences(parsed.config, staticFiles: statics.map(\.output), diagnostics: &diagnostics)
         guard !diagnostics.hasErrors, let theme else { throw ContentErrors(diagnostics: diagnostics) }
 
         let model = SiteModel(parsed)
         progress("ページの生成")
         let renderer = PageRenderer(model: model, theme: theme)
         let jobs = renderer.jobs()
+        StaticFiles.checkConflicts(statics, generated: jobs.map(\.path) + theme.assets.map(\.path), diagnostics: &diagnostics)
+        guard !diagnostics.hasErrors else { throw ContentErrors(diagnostics: diagnostics) }
         var newCache = BuildCache(tool: cache.tool)
         let counter = FileCounter()
         let counted = CountingSink(sink, counter)
@@ -76,7 +87,8 @@ public enum Builder {
             },
             {
                 for c in model.checklists {
-                    let rows = [["No.", "確認事項", "根拠", "結果（適／否／該当なし）", "備考"]] + renderer.checklistRows(c).map { row in
+                    let header = ["csv_no", "csv_item", "csv_basis", "csv_result", "csv_notes"].map { theme.strings[$0] }
+                    let rows = [header] + renderer.checklistRows(c).map { row in
                         // 根拠: the rule's title and the section, never its raw ID.
                         [String(row.no), row.text, [row.requirement?.title ?? "", row.basis].filter { !$0.isEmpty }.joined(separator: " "), "", ""]
                     }
@@ -84,6 +96,13 @@ public enum Builder {
                 }
                 try counted.put(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
                 for asset in theme.assets { try counted.put(OutputFile(path: asset.path, data: asset.data)) }
+                for file in statics { try counted.put(OutputFile(path: file.output, data: source.files[file.path] ?? Data())) }
+                if let base = model.config.baseURL {
+                    try counted.put(OutputFile(path: "sitemap.xml", data: Sitemap.xml(jobs, baseURL: base)))
+                }
+                if !model.config.colors.isEmpty {
+                    try counted.put(OutputFile(path: PageRenderer.coloursPath, data: PageRenderer.coloursCSS(model.config.colors)))
+                }
             },
         ]
         // Each page goes to the sink as soon as it is rendered; only its cache entry is kept.
@@ -119,6 +138,15 @@ public enum Builder {
         progress("出力の準備")
         return Result(files: [], diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused,
                       fileCount: counter.value, cache: newCache)
+    }
+
+    /// Removes the pages with `draft: true` unless `keep`; returns the removed ones (ID → path).
+    static func leaveOutDrafts(_ parsed: inout ParsedSite, keep: Bool) -> [String: String] {
+        guard !keep else { return [:] }
+        var left: [String: String] = [:]
+        for page in parsed.pages where page.draft && !page.id.isEmpty { left[page.id] = page.path }
+        if !left.isEmpty { parsed.pages.removeAll { $0.draft } }
+        return left
     }
 
     /// Counts the files put through it.

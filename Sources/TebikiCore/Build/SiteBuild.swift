@@ -44,7 +44,7 @@ public enum SiteBuild {
         let output = outputFolder(root: root, override: override)
         let raw = override ?? setting("output", in: config)
         return OutputGuard.check(output: raw, resolved: output, root: root,
-                                 readFolders: ["content", setting("theme", in: config) ?? "theme", "site.yml"])
+                                 readFolders: ["content", setting("theme", in: config) ?? "theme", "site.yml", StaticFiles.folder])
     }
 
     /// The outcome of a build when nothing changed since the last one, found without reading
@@ -80,7 +80,9 @@ public enum SiteBuild {
     /// Builds `source` into `output`. Throws `ContentErrors` (nothing written) when the content
     /// has errors, or the file system's error when writing failed (the previous output stays).
     /// `tool` identifies this binary for the build cache.
-    public static func run(_ source: SiteSource, output outputURL: URL, noCache: Bool = false, tool: String,
+    /// `drafts`: include pages with `draft: true` (the caller makes `tool` differ too, so a
+    /// build with drafts never counts as unchanged from one without).
+    public static func run(_ source: SiteSource, output outputURL: URL, noCache: Bool = false, tool: String, drafts: Bool = false,
                            progress: (String) -> Void = { _ in }) throws -> Outcome {
         let cacheURL = BuildCache.location(for: outputURL)
         // Nothing changed (same inputs, same tool, the output as the last build left it):
@@ -107,7 +109,7 @@ public enum SiteBuild {
             result = try Builder.build(source, cache: cache, previousExists: { path in
                 if let r = recorded[path] { return BuildCache.records([path], in: outputURL)?.first == r }
                 return cache.state == nil && FileManager.default.fileExists(atPath: outputURL.appendingPathComponent(path).path)
-            }, into: session, progress: progress)
+            }, drafts: drafts, into: session, progress: progress)
             stats = try session.finish()
         } catch {
             session.abort()

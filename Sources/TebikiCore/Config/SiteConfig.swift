@@ -13,9 +13,47 @@ public struct SiteConfig: Sendable, Equatable {
     /// `markdown: {unsafe_html: true}`: raw HTML in Markdown is passed through (off by default:
     /// content is untrusted). Every build warns while it is on. Dangerous URLs are removed either way.
     public var unsafeHTML: Bool = false
+    /// The home page's headline (`hero:`); lines break where the text has a line break. Nil: the title.
+    public var hero: String? = nil
+    /// A logo image shown before the title in the header (`logo:`, a site-relative output path).
+    public var logo: AssetRef? = nil
+    /// Brand colours (`colors:`): CSS custom property name without `--` → colour, in the order written.
+    public var colors: [Colour] = []
+    /// The menu (`menu:`) in its order; nil: the theme's default menu.
+    public var menu: [MenuEntry]? = nil
+    /// The first footer line (`footer:`); nil: the title and the theme's `footer_note`.
+    public var footer: String? = nil
+    /// Extra stylesheets and scripts (`extra_css:`, `extra_js:`): site-relative output paths.
+    public var extraCSS: [AssetRef] = []
+    public var extraJS: [AssetRef] = []
+    /// The address the site is published at (`baseURL:`), ending in `/`; nil: everything stays relative.
+    public var baseURL: String? = nil
 
     public func facet(_ key: String) -> Facet? { facets.first { $0.key == key } }
     public func grade(_ key: String) -> Grade? { grades.first { $0.key == key } }
+    /// The facets shown on the home page (`home: true`), in site.yml order.
+    public var homeFacets: [Facet] { facets.filter(\.home) }
+    /// The facet that orders requirements into stages (`stages: true`), if any.
+    public var stageFacet: Facet? { facets.first(where: \.stages) }
+}
+
+/// A file of the output named in site.yml, with where it was named.
+public struct AssetRef: Sendable, Equatable {
+    public var path: String
+    public var at: SourceLocation
+}
+
+public struct Colour: Sendable, Equatable {
+    public var name: String
+    public var value: String
+}
+
+/// One menu entry: a built-in page (`key`, label from the theme's strings unless given) or any
+/// site-relative `.html` page (`url` with a `label`).
+public struct MenuEntry: Sendable, Equatable {
+    public var key: String?
+    public var label: String?
+    public var url: String
 }
 
 public struct Grade: Sendable, Equatable {
@@ -44,6 +82,10 @@ public struct Facet: Sendable, Equatable {
     /// requirement that matches every such chosen facet only through `all` is listed by the
     /// lookup in the folded group 「全般に共通」.
     public var specific: Bool = false
+    /// Shown on the home page as a "browse by" block (`home: true`).
+    public var home: Bool = false
+    /// Orders requirements into stages on scenario and edition pages (`stages: true`; at most one facet).
+    public var stages: Bool = false
 
     public func value(_ key: String) -> FacetValue? { values.first { $0.key == key } }
 }
@@ -99,7 +141,20 @@ let reservedKeys: Set<String> = ["constructor", "prototype", "all"]
 let asciiKeyPattern = /^[a-z][a-z0-9-]*$/
 
 enum ConfigLoader {
-    static let knownKeys = ["title", "description", "language", "theme", "output", "grades", "facets", "markdown"]
+    static let knownKeys = ["title", "description", "language", "theme", "output", "grades", "facets", "markdown",
+                            "hero", "logo", "colors", "menu", "footer", "extra_css", "extra_js", "baseURL"]
+
+    /// The colours `colors:` may set: the CSS custom properties of the theme's site.css.
+    static let colourNames = ["text", "muted", "bg", "bg_soft", "line", "brand", "brand_dark", "brand_border", "on_brand",
+                              "brand_text", "link", "link_visited", "link_hover", "focus", "ok", "warn", "warn_bg", "del_bg", "ins_bg",
+                              "surface", "mark_bg", "group_bg"]
+
+    /// The built-in pages a menu entry can name by key (labels in the theme's strings.yml).
+    static let menuPages: [(key: String, url: String)] = [
+        ("lookup", "lookup.html"), ("rules", "rules/index.html"), ("facets", "facets/index.html"),
+        ("scenarios", "scenarios/index.html"), ("checklists", "checklists/index.html"), ("glossary", "glossary/index.html"),
+        ("changes", "changes/index.html"), ("sources", "sources.html"), ("search", "search.html"), ("home", "index.html"),
+    ]
 
     /// Reads site.yml. Returns nil only when it cannot be used at all; every problem is a diagnostic.
     static func load(text: String, path: String, diagnostics: inout Diagnostics) -> SiteConfig? {
@@ -127,7 +182,7 @@ enum ConfigLoader {
         var facets: [Facet] = []
         for node in r.sequence(pairs["facets"], what: "facets") ?? [] {
             guard let f = r.mapping(node, what: "facets の各項目") else { continue }
-            r.checkKeys(f, known: ["key", "label", "kind", "values", "lookup", "all", "graded_by", "specific"], what: "facets の項目")
+            r.checkKeys(f, known: ["key", "label", "kind", "values", "lookup", "all", "graded_by", "specific", "home", "stages"], what: "facets の項目")
             r.require(f, ["key", "label", "kind", "values"], at: node, what: "facets の項目")
             guard let key = r.string(f["key"], what: "key"), let label = r.string(f["label"], what: "label"),
                   let kindText = r.string(f["kind"], what: "kind") else { continue }
@@ -183,6 +238,12 @@ enum ConfigLoader {
             if !facet.gradedBy.isEmpty, kind != .graded {
                 r.diagnostics.error("wrong-type", "graded_by は graded の観点にだけ書けます。", at: r.location(f["graded_by"]))
             }
+            facet.home = flag(f["home"], what: "home", reader: &r)
+            facet.stages = flag(f["stages"], what: "stages", reader: &r)
+            if facet.stages, facets.contains(where: \.stages) {
+                r.diagnostics.error("duplicate-stages", "stages: true を指定できる観点は一つだけです。", at: r.location(f["stages"]))
+                facet.stages = false
+            }
             facets.append(facet)
         }
 
@@ -196,7 +257,103 @@ enum ConfigLoader {
             facets: facets
         )
         config.unsafeHTML = markdownSettings(pairs["markdown"], reader: &r)
+        if let node = pairs["language"], config.language.wholeMatch(of: /[a-z]{2,3}(-[A-Za-z0-9]{1,8})*/) == nil {
+            r.diagnostics.error("invalid-language", "language「\(config.language)」は言語タグ（例: ja、en、zh-Hant）で書いてください。", at: r.location(node))
+            config.language = "ja"
+        }
+        if let node = pairs["hero"] { config.hero = r.string(node, what: "hero") }
+        if let node = pairs["footer"] { config.footer = r.string(node, what: "footer") }
+        if let node = pairs["logo"], let path = r.string(node, what: "logo") { config.logo = assetRef(path, node: node, reader: &r) }
+        config.extraCSS = (r.strings(pairs["extra_css"], what: "extra_css") ?? []).compactMap { assetRef($0, node: $1, suffix: ".css", reader: &r) }
+        config.extraJS = (r.strings(pairs["extra_js"], what: "extra_js") ?? []).compactMap { assetRef($0, node: $1, suffix: ".js", reader: &r) }
+        config.colors = colours(pairs["colors"], reader: &r)
+        if let node = pairs["menu"] { config.menu = menu(node, reader: &r) }
+        if let node = pairs["baseURL"], let url = r.string(node, what: "baseURL") {
+            if url.wholeMatch(of: /https?:\/\/[^\s"'<>\\]+/) == nil {
+                r.diagnostics.error("invalid-url", "baseURL は http:// または https:// で始まるアドレスで書いてください。", at: r.location(node))
+            } else {
+                config.baseURL = url.hasSuffix("/") ? url : url + "/"
+            }
+        }
         return config
+    }
+
+    static func flag(_ node: Node?, what: String, reader r: inout YAMLReader) -> Bool {
+        guard let node else { return false }
+        guard case let .scalar(scalar) = node, let on = YAMLReader.bool(scalar) else {
+            r.diagnostics.error("wrong-type", "\(what) は true または false で書いてください。", at: r.location(node))
+            return false
+        }
+        return on
+    }
+
+    /// A site-relative output path: no `..`, no scheme, no leading `/` (nothing loads from
+    /// outside the site folder). Whether the file exists is checked once the theme is known.
+    static func assetRef(_ path: String, node: Node, suffix: String? = nil, reader r: inout YAMLReader) -> AssetRef? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains(":"), !path.contains("\\"), !path.contains("?"), !path.contains("#"),
+              !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            r.diagnostics.error("invalid-path", "「\(path)」はサイトのフォルダの中のファイルを、サイトの最上位からの相対パス（例: assets/css/extra.css）で書いてください。", at: r.location(node))
+            return nil
+        }
+        if let suffix, !path.hasSuffix(suffix) {
+            r.diagnostics.error("invalid-path", "「\(path)」のファイル名は \(suffix) で終わる必要があります。", at: r.location(node))
+            return nil
+        }
+        return AssetRef(path: path, at: r.location(node))
+    }
+
+    static func colours(_ node: Node?, reader r: inout YAMLReader) -> [Colour] {
+        guard let pairs = r.mapping(node, what: "colors") else { return [] }
+        r.checkKeys(pairs, known: colourNames, what: "colors")
+        var result: [Colour] = []
+        for pair in pairs where colourNames.contains(pair.key) {
+            guard let value = r.string(pair.value, what: "colors.\(pair.key)") else { continue }
+            guard value.wholeMatch(of: /#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})/) != nil else {
+                r.diagnostics.error("invalid-colour", "colors.\(pair.key) の「\(value)」は #RRGGBB か #RGB の形で書いてください。", at: r.location(pair.value))
+                continue
+            }
+            result.append(Colour(name: pair.key.replacingOccurrences(of: "_", with: "-"), value: value.lowercased()))
+        }
+        return result
+    }
+
+    static func menu(_ node: Node, reader r: inout YAMLReader) -> [MenuEntry]? {
+        guard let items = r.sequence(node, what: "menu") else { return nil }
+        var entries: [MenuEntry] = []
+        let keys = menuPages.map(\.key)
+        for item in items {
+            if case .scalar = item, let key = r.string(item, what: "menu の項目") {
+                guard let page = menuPages.first(where: { $0.key == key }) else {
+                    let hint = Suggest.nearest(to: key, in: keys).map { "「\($0)」の誤りではありませんか。" } ?? "使えるページ: \(keys.joined(separator: ", "))。"
+                    r.diagnostics.error("unknown-page", "menu の「\(key)」という組み込みページはありません。\(hint)", at: r.location(item))
+                    continue
+                }
+                entries.append(MenuEntry(key: key, label: nil, url: page.url))
+                continue
+            }
+            guard let m = r.mapping(item, what: "menu の項目") else { continue }
+            r.checkKeys(m, known: ["page", "label", "url"], what: "menu の項目")
+            let label = r.string(m["label"], what: "label")
+            if let pageNode = m["page"], let key = r.string(pageNode, what: "page") {
+                guard let page = menuPages.first(where: { $0.key == key }) else {
+                    let hint = Suggest.nearest(to: key, in: keys).map { "「\($0)」の誤りではありませんか。" } ?? "使えるページ: \(keys.joined(separator: ", "))。"
+                    r.diagnostics.error("unknown-page", "menu の「\(key)」という組み込みページはありません。\(hint)", at: r.location(pageNode))
+                    continue
+                }
+                entries.append(MenuEntry(key: key, label: label, url: page.url))
+            } else if let urlNode = m["url"], let url = r.string(urlNode, what: "url") {
+                guard let label else {
+                    r.diagnostics.error("missing-field", "url を指定した menu の項目には label が必要です。", at: r.location(item))
+                    continue
+                }
+                guard let ref = assetRef(url, node: urlNode, suffix: ".html", reader: &r) else { continue }
+                entries.append(MenuEntry(key: nil, label: label, url: ref.path))
+            } else {
+                r.diagnostics.error("missing-field", "menu の項目には page（組み込みページ）か url と label を書いてください。", at: r.location(item))
+            }
+        }
+        return entries
     }
 
     /// `markdown:` settings. Only `unsafe_html` for now; turning it on is always reported.

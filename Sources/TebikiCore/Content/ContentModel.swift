@@ -121,6 +121,8 @@ public struct ContentPage: Sendable, Equatable {
     public var links: [MarkdownLink]
     /// Where the `facets:` key is (for "missing facet" findings); nil when there is none.
     public var facetsLocation: SourceLocation? = nil
+    /// `draft: true`: left out of the build (pages, search, lookup, exports) unless drafts are asked for.
+    public var draft = false
 }
 
 public struct SourceDocument: Sendable, Equatable {
@@ -136,4 +138,6 @@ public struct SourceDocument: Sendable, Equatable {
     /// shown on the 出典文書 page. Optional, plain text.
     public var note: String = ""
     public var location: SourceLocation
+    /// The document's official address (`url:`, http or https only), linked on 出典文書.
+    public var url: String = ""
 }

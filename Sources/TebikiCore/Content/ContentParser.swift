@@ -3,7 +3,7 @@ import Yams
 /// Parses one content file (front matter + Markdown) into a `ContentPage`.
 /// Type and shape problems become diagnostics; cross-references are checked later, in validation.
 enum ContentParser {
-    static let commonKeys = ["id", "title", "summary", "sources", "related"]
+    static let commonKeys = ["id", "title", "summary", "sources", "related", "draft"]
     static func knownKeys(_ kind: ContentKind) -> [String] {
         switch kind {
         case .requirement: commonKeys + ["facets", "history", "status", "successor"]
@@ -51,6 +51,7 @@ enum ContentParser {
             guard let doc = r.string(s["doc"], what: "doc"), let section = r.string(s["section"], what: "section") else { continue }
             page.sources.append(SourceRef(doc: doc, section: section, location: r.location(s["doc"])))
         }
+        page.draft = ConfigLoader.flag(pairs["draft"], what: "draft", reader: &r)
         for (value, node) in r.strings(pairs["related"], what: "related") ?? [] {
             page.related.append(Located(value: value, location: r.location(node)))
         }
@@ -145,7 +146,7 @@ enum SourceRegistryParser {
         var docs: [SourceDocument] = []
         for node in r.sequence(root, what: "出典の一覧") ?? [] {
             guard let m = r.mapping(node, what: "出典の各項目") else { continue }
-            let keys = ["key", "title", "publisher", "date", "edition", "family", "aliases", "note"]
+            let keys = ["key", "title", "publisher", "date", "edition", "family", "aliases", "note", "url"]
             r.checkKeys(m, known: keys, what: "出典の項目")
             r.require(m, ["key", "title", "publisher", "date"], at: node, what: "出典の項目")
             guard let key = r.string(m["key"], what: "key"), let title = r.string(m["title"], what: "title") else { continue }
@@ -158,6 +159,14 @@ enum SourceRegistryParser {
                                        family: r.string(m["family"], what: "family") ?? key,
                                        aliases: (r.strings(m["aliases"], what: "aliases") ?? []).map(\.0),
                                        note: r.string(m["note"], what: "note") ?? "", location: r.location(m["key"])))
+            if let node = m["url"], let url = r.string(node, what: "url") {
+                // Only web addresses: a javascript:, file: or relative URL would be a link out of the reader's control.
+                if url.wholeMatch(of: /https?:\/\/[^\s"'<>\\]+/.ignoresCase()) != nil {
+                    docs[docs.count - 1].url = url
+                } else {
+                    r.diagnostics.error("invalid-url", "url「\(url)」は http:// または https:// で始まるアドレスで書いてください。", at: r.location(node))
+                }
+            }
         }
         return docs
     }

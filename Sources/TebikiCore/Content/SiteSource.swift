@@ -44,7 +44,7 @@ public struct SiteSource: Sendable {
         return files.keys.filter { $0.hasPrefix(prefix) && (suffix == nil || $0.hasSuffix(suffix!)) }.sorted()
     }
 
-    /// Reads site.yml, content/ and the theme folder named in site.yml (default `theme/`).
+    /// Reads site.yml, content/, static/ and the theme folder named in site.yml (default `theme/`).
     public static func read(from root: URL) throws -> SiteSource {
         walk(root, readContents: true)
     }
@@ -77,7 +77,7 @@ public struct SiteSource: Sendable {
         }
         var diagnostics = Diagnostics()
         let rootReal = realPath(root.path)
-        for folder in ["content", theme] {
+        for folder in ["content", theme, StaticFiles.folder] {
             var base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)).standardizedFileURL
             if folder == "content" {
                 // Without content/ the build would make an empty site over the previous one.

@@ -3,7 +3,12 @@ import Foundation
 /// An Atom feed of the changes per edition, so intranet users can subscribe. Dates come from
 /// the source registry, never from the clock, so the feed is reproducible.
 enum Feed {
+    /// With `baseURL:` in site.yml the links are absolute, the feed links to itself (`rel=self`)
+    /// and its IDs start with the site's address, so two sites' feeds never share an ID;
+    /// without it everything stays relative (the feed works from `file://`).
     static func atom(_ model: SiteModel, renderer: PageRenderer) -> Data {
+        let base = model.config.baseURL
+        let idPrefix = base.map { xml($0) } ?? "tag:tebiki,2024:"
         var entries: [(date: String, xml: String)] = []
         for r in model.requirements {
             for (i, h) in r.history.enumerated() {
@@ -13,8 +18,8 @@ enum Feed {
                 entries.append((date, """
                   <entry>
                     <title>\(xml(title))</title>
-                    <id>tag:tebiki,2024:\(xml(r.id))/\(xml(h.edition))/\(i)</id>
-                    <link rel="alternate" href="../\(xml(SiteModel.url(of: r)))"/>
+                    <id>\(idPrefix)\(xml(r.id))/\(xml(h.edition))/\(i)</id>
+                    <link rel="alternate" href="\(base.map { xml($0) } ?? "../")\(xml(SiteModel.url(of: r)))"/>
                     <updated>\(date)</updated>
                     <summary>\(xml(h.note))</summary>
                   </entry>
@@ -23,12 +28,14 @@ enum Feed {
         }
         entries.sort { ($0.date, $0.xml) > ($1.date, $1.xml) }
         let updated = entries.first?.date ?? "1970-01-01T00:00:00Z"
+        let head = base.map { b in
+            "  <id>\(xml(b))changes/feed.xml</id>\n  <link rel=\"self\" href=\"\(xml(b))changes/feed.xml\"/>\n  <link rel=\"alternate\" href=\"\(xml(b))changes/index.html\"/>"
+        } ?? "  <id>tag:tebiki,2024:changes</id>\n  <link rel=\"alternate\" href=\"index.html\"/>"
         let body = """
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(xml(model.config.language))">
-          <title>\(xml(model.config.title)) 改定の履歴</title>
-          <id>tag:tebiki,2024:changes</id>
-          <link rel="alternate" href="index.html"/>
+          <title>\(xml(model.config.title)) \(xml(renderer.theme.strings["feed_title"]))</title>
+        \(head)
           <updated>\(updated)</updated>
           <author><name>\(xml(model.config.title))</name></author>
         \(entries.map(\.xml).joined(separator: "\n"))

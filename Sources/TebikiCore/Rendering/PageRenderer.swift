@@ -35,80 +35,102 @@ struct PageRenderer {
         var bodyClass: String = ""
         /// Site-relative page the browser moves to after showing this one (retired IDs).
         var redirect: String? = nil
+        /// A draft page (built with --drafts): the layout shows a badge.
+        var draft = false
+        /// The 404 page is served for any missing address: with `baseURL:` its links are absolute.
+        var fixedRoot: String? = nil
+
+        var root: String { fixedRoot ?? LinkResolver.root(for: path) }
     }
+
+    static let notFoundPath = "404.html"
 
     func jobs() -> [Job] {
         var jobs: [Job] = []
         let m = model
+        let t = theme.strings
         jobs.append(Job(path: "index.html", template: "home", title: m.config.title, nav: "home", breadcrumbs: [],
                         context: { root in self.homeContext(root) }, bodyClass: "home"))
-        jobs.append(Job(path: "rules/index.html", template: "rules-index", title: "規定の一覧", nav: "rules",
-                        breadcrumbs: [("規定の一覧", nil)], context: { root in self.rulesIndexContext(root) }))
+        jobs.append(Job(path: "rules/index.html", template: "rules-index", title: t["rules"], nav: "rules",
+                        breadcrumbs: [(t["rules"], nil)], context: { root in self.rulesIndexContext(root) }))
         for r in m.requirements {
             jobs.append(Job(path: SiteModel.url(of: r), template: "requirement", title: r.title, nav: "rules",
-                            breadcrumbs: [("規定の一覧", "rules/index.html"), (r.title, nil)],
+                            breadcrumbs: [(t["rules"], "rules/index.html"), (r.title, nil)],
                             context: { root in self.requirementContext(r, root) }, bodyClass: r.status == .active ? "" : "retired",
                             redirect: r.status == .active ? nil : r.successor.flatMap { m.byID[$0.value] }.map { SiteModel.url(of: $0) }))
         }
-        jobs.append(Job(path: "facets/index.html", template: "facets-index", title: "観点から探す", nav: "facets",
-                        breadcrumbs: [("観点から探す", nil)], context: { root in self.facetsIndexContext(root) }))
+        jobs.append(Job(path: "facets/index.html", template: "facets-index", title: t["facets"], nav: "facets",
+                        breadcrumbs: [(t["facets"], nil)], context: { root in self.facetsIndexContext(root) }))
         for facet in m.config.facets {
             for value in facet.values {
                 jobs.append(Job(path: Self.facetURL(facet.key, value.key), template: "facet-value", title: "\(facet.label): \(value.label)", nav: "facets",
-                                breadcrumbs: [("観点から探す", "facets/index.html"), (facet.label, "facets/index.html#facet-\(facet.key)"), (value.label, nil)],
+                                breadcrumbs: [(t["facets"], "facets/index.html"), (facet.label, "facets/index.html#facet-\(facet.key)"), (value.label, nil)],
                                 context: { root in self.facetValueContext(facet, value, root) }))
             }
         }
-        jobs.append(Job(path: "glossary/index.html", template: "glossary-index", title: "用語集", nav: "glossary",
-                        breadcrumbs: [("用語集", nil)], context: { root in self.glossaryIndexContext(root) }))
-        for t in m.glossary {
-            jobs.append(Job(path: SiteModel.url(of: t), template: "glossary-term", title: t.title, nav: "glossary",
-                            breadcrumbs: [("用語集", "glossary/index.html"), (t.title, nil)], context: { root in self.termContext(t, root) }))
+        jobs.append(Job(path: "glossary/index.html", template: "glossary-index", title: t["glossary"], nav: "glossary",
+                        breadcrumbs: [(t["glossary"], nil)], context: { root in self.glossaryIndexContext(root) }))
+        for term in m.glossary {
+            jobs.append(Job(path: SiteModel.url(of: term), template: "glossary-term", title: term.title, nav: "glossary",
+                            breadcrumbs: [(t["glossary"], "glossary/index.html"), (term.title, nil)], context: { root in self.termContext(term, root) }))
         }
-        jobs.append(Job(path: "checklists/index.html", template: "checklists-index", title: "チェックリスト", nav: "checklists",
-                        breadcrumbs: [("チェックリスト", nil)], context: { root in self.listContext(m.checklists, root) }))
+        jobs.append(Job(path: "checklists/index.html", template: "checklists-index", title: t["checklists"], nav: "checklists",
+                        breadcrumbs: [(t["checklists"], nil)], context: { root in self.listContext(m.checklists, root) }))
         for c in m.checklists {
             jobs.append(Job(path: SiteModel.url(of: c), template: "checklist", title: c.title, nav: "checklists",
-                            breadcrumbs: [("チェックリスト", "checklists/index.html"), (c.title, nil)],
+                            breadcrumbs: [(t["checklists"], "checklists/index.html"), (c.title, nil)],
                             context: { root in self.checklistContext(c, root) }, bodyClass: "checklist-page"))
         }
-        jobs.append(Job(path: "scenarios/index.html", template: "scenarios-index", title: "よくある場面", nav: "scenarios",
-                        breadcrumbs: [("よくある場面", nil)], context: { root in self.listContext(m.scenarios, root) }))
+        jobs.append(Job(path: "scenarios/index.html", template: "scenarios-index", title: t["scenarios"], nav: "scenarios",
+                        breadcrumbs: [(t["scenarios"], nil)], context: { root in self.listContext(m.scenarios, root) }))
         for s in m.scenarios {
             jobs.append(Job(path: SiteModel.url(of: s), template: "scenario", title: s.title, nav: "scenarios",
-                            breadcrumbs: [("よくある場面", "scenarios/index.html"), (s.title, nil)], context: { root in self.scenarioContext(s, root) }))
+                            breadcrumbs: [(t["scenarios"], "scenarios/index.html"), (s.title, nil)], context: { root in self.scenarioContext(s, root) }))
         }
-        jobs.append(Job(path: "sources.html", template: "sources", title: "出典文書", nav: "sources",
-                        breadcrumbs: [("出典文書", nil)], context: { root in self.sourcesContext(root) }))
-        jobs.append(Job(path: "changes/index.html", template: "changes-index", title: "改定の履歴", nav: "changes",
-                        breadcrumbs: [("改定の履歴", nil)], context: { root in self.changesIndexContext(root) }))
+        jobs.append(Job(path: "sources.html", template: "sources", title: t["sources"], nav: "sources",
+                        breadcrumbs: [(t["sources"], nil)], context: { root in self.sourcesContext(root) }))
+        jobs.append(Job(path: "changes/index.html", template: "changes-index", title: t["changes"], nav: "changes",
+                        breadcrumbs: [(t["changes"], nil)], context: { root in self.changesIndexContext(root) }))
         for edition in editionsWithChanges() {
-            jobs.append(Job(path: "changes/\(edition.key).html", template: "edition", title: "\(edition.title)（\(edition.edition)）の改定", nav: "changes",
-                            breadcrumbs: [("改定の履歴", "changes/index.html"), (edition.edition, nil)],
+            jobs.append(Job(path: "changes/\(edition.key).html", template: "edition", title: t.format("edition_page_title", ["title": edition.title, "edition": edition.edition]), nav: "changes",
+                            breadcrumbs: [(t["changes"], "changes/index.html"), (edition.edition, nil)],
                             context: { root in self.editionContext(edition, root) }))
         }
-        jobs.append(Job(path: "search.html", template: "search", title: "検索", nav: "search", breadcrumbs: [("検索", nil)],
+        jobs.append(Job(path: "search.html", template: "search", title: t["search"], nav: "search", breadcrumbs: [(t["search"], nil)],
                         context: { _ in [:] as TemplateValue }, scripts: ["assets/js/search-core.js", "assets/js/search-page.js"]))
-        jobs.append(Job(path: "lookup.html", template: "lookup", title: "場面から調べる", nav: "lookup", breadcrumbs: [("場面から調べる", nil)],
+        jobs.append(Job(path: "lookup.html", template: "lookup", title: t["lookup"], nav: "lookup", breadcrumbs: [(t["lookup"], nil)],
                         context: { _ in [:] as TemplateValue }, scripts: ["data/lookup.js", "assets/js/lookup-core.js", "assets/js/lookup-page.js"], bodyClass: "lookup-page"))
+        jobs.append(Job(path: Self.notFoundPath, template: "not-found", title: t["not_found_title"], nav: "", breadcrumbs: [],
+                        context: { _ in [:] as TemplateValue }, bodyClass: "not-found", fixedRoot: m.config.baseURL))
+        // Draft pages (only present when built with --drafts) carry the badge.
+        let drafts = Set((m.requirements + m.glossary + m.checklists + m.scenarios).filter(\.draft).map { SiteModel.url(of: $0) })
+        if !drafts.isEmpty {
+            for i in jobs.indices where drafts.contains(jobs[i].path) { jobs[i].draft = true }
+        }
         return jobs
     }
 
-    static let navItems: [(key: String, label: String, url: String)] = [
-        ("lookup", "場面から調べる", "lookup.html"), ("rules", "規定の一覧", "rules/index.html"),
-        ("facets", "観点から探す", "facets/index.html"), ("scenarios", "よくある場面", "scenarios/index.html"),
-        ("checklists", "チェックリスト", "checklists/index.html"), ("glossary", "用語集", "glossary/index.html"),
-        ("changes", "改定の履歴", "changes/index.html"), ("sources", "出典文書", "sources.html"),
-    ]
+    /// The default menu, when site.yml has no `menu:`.
+    static let defaultMenu = ["lookup", "rules", "facets", "scenarios", "checklists", "glossary", "changes", "sources"]
+
+    /// The menu: site.yml's `menu:` or the default, labels from the theme's strings unless given.
+    var navItems: [(key: String?, label: String, url: String)] {
+        let entries = model.config.menu ?? Self.defaultMenu.compactMap { key in
+            ConfigLoader.menuPages.first { $0.key == key }.map { MenuEntry(key: key, label: nil, url: $0.url) }
+        }
+        return entries.map { ($0.key, $0.label ?? theme.strings[$0.key ?? ""], $0.url) }
+    }
 
     /// The page's template context and a fingerprint of everything that goes into it.
     func prepare(_ job: Job) -> (context: TemplateValue, fingerprint: String) {
-        let root = LinkResolver.root(for: job.path)
+        let root = job.root
         var context = job.context(root)
         context["root"] = .string(root)
+        context["strings"] = theme.strings.templateValue
         var h = Fingerprint.FNV()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
+        if job.draft { h.add("draft") }
         if model.config.unsafeHTML { h.add("markdown.unsafe_html") }  // the same Markdown renders differently
         for (label, url) in job.breadcrumbs { h.add(label); h.add(url ?? "") }
         for s in job.scripts { h.add(s) }
@@ -126,8 +148,8 @@ struct PageRenderer {
 
     /// The context of `layout.mustache`, around the page's rendered `content`.
     func layoutContext(_ job: Job, content: String) -> TemplateValue {
-        let root = LinkResolver.root(for: job.path)
-        var crumbs: [TemplateValue] = [["label": "ホーム", "url": .string(root + "index.html")]]
+        let root = job.root
+        var crumbs: [TemplateValue] = [["label": .string(theme.strings["home"]), "url": .string(root + "index.html")]]
         crumbs += job.breadcrumbs.map { label, url in url.map { ["label": .string(label), "url": .string(root + $0)] } ?? ["label": .string(label)] }
         var layout: TemplateValue = [
             "lang": .string(model.config.language),
@@ -138,12 +160,17 @@ struct PageRenderer {
             "root": .string(root),
             "content": .string(content),
             "bodyClass": .string(job.bodyClass),
-            "nav": .list(Self.navItems.map { ["label": .string($0.label), "url": .string(root + $0.url), "current": .bool($0.key == job.nav)] }),
+            "nav": .list(navItems.map { ["label": .string($0.label), "url": .string(root + $0.url), "current": .bool($0.key == job.nav || ($0.key == nil && $0.url == job.path))] }),
             "breadcrumbs": .list(job.breadcrumbs.isEmpty ? [] : crumbs),
-            "scripts": .list((job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"]).uniqued().map { ["src": .string(root + $0)] }),
+            "scripts": .list((job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"] + model.config.extraJS.map(\.path)).uniqued().map { ["src": .string(root + $0)] }),
             "generator": "Tebiki",
+            "strings": theme.strings.templateValue,
+            "footer": .string(model.config.footer ?? "\(model.config.title) — \(theme.strings["footer_note"])"),
+            "stylesheets": .list(((model.config.colors.isEmpty ? [] : [Self.coloursPath]) + model.config.extraCSS.map(\.path)).map { ["href": .string(root + $0)] }),
         ]
+        if let logo = model.config.logo { layout["logo"] = .string(root + logo.path) }
         if let redirect = job.redirect { layout["redirect"] = .string(root + redirect) }
+        if job.draft { layout["isDraft"] = .bool(true) }
         return layout
     }
 
@@ -152,7 +179,15 @@ struct PageRenderer {
     /// The pages every site has, whatever its content: no content may claim their paths.
     static let fixedPaths: Set<String> = ["index.html", "rules/index.html", "facets/index.html", "glossary/index.html",
                                           "checklists/index.html", "scenarios/index.html", "sources.html", "changes/index.html",
-                                          "search.html", "lookup.html"]
+                                          "search.html", "lookup.html", "404.html", "sitemap.xml"]
+
+    /// The stylesheet with site.yml's `colors:` (written only when there are any).
+    static let coloursPath = "assets/css/colors.css"
+
+    /// The CSS of site.yml's `colors:`; the values are checked hex colours.
+    static func coloursCSS(_ colours: [Colour]) -> Data {
+        Data((":root {\n" + colours.map { "  --\($0.name): \($0.value);\n" }.joined() + "}\n").utf8)
+    }
 
     static func facetURL(_ facet: String, _ value: String) -> String { "facets/\(facet)-\(value).html" }
 
@@ -248,9 +283,10 @@ struct PageRenderer {
     }
 
     func item(_ page: ContentPage, root: String) -> TemplateValue {
-        let phases = SiteModel.values(of: page, facet: "phase").compactMap { model.config.facet("phase")?.value($0.value)?.label }.joined(separator: "・")
+        let stages = model.config.stageFacet
+        let phases = stages.map { f in SiteModel.values(of: page, facet: f.key).compactMap { f.value($0.value)?.label }.joined(separator: "・") } ?? ""
         return ["id": .string(page.id), "title": .string(page.title), "summary": .string(page.summary), "url": .string(root + SiteModel.url(of: page)),
-                "kindLabel": .string(page.kind.label), "retired": .bool(page.status != .active), "phases": .string(phases),
+                "kindLabel": .string(page.kind.label), "retired": .bool(page.status != .active), "phases": .string(phases), "stageLabel": .string(stages?.label ?? ""),
                 "sections": .string(page.sources.first.map { "\(model.sourceByKey[$0.doc]?.title ?? $0.doc) \($0.section)" } ?? "")]
     }
 
@@ -261,13 +297,19 @@ struct PageRenderer {
     // MARK: - Page contexts
 
     func homeContext(_ root: String) -> TemplateValue {
-        let browse = model.config.facets.filter { ["phase", "form"].contains($0.key) }.map { facet -> TemplateValue in
-            ["label": .string(facet.label), "values": .list(facet.values.map { v -> TemplateValue in
+        let t = theme.strings
+        let browse = model.config.homeFacets.map { facet -> TemplateValue in
+            ["label": .string(facet.label), "heading": .string(t.format("home_browse", ["label": facet.label])), "values": .list(facet.values.map { v -> TemplateValue in
                 let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && $1 != "na" }.count
                 return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "count": .int(n)]
             })]
         }
+        let stats: [(String, Int)] = [("stats_requirements", model.requirements.count { $0.status == .active }), ("stats_glossary", model.glossary.count),
+                                      ("stats_checklists", model.checklists.count), ("stats_scenarios", model.scenarios.count), ("stats_sources", model.sources.count)]
+        let hero = (model.config.hero ?? model.config.title).split(separator: "\n").map { ["text": .string(String($0))] as TemplateValue }
         return [
+            "hero": .list(hero),
+            "stats": .list(stats.map { ["text": .string(t.format($0.0, ["n": String($0.1)]))] }),
             "description": .string(model.config.description),
             "counts": ["requirements": .int(model.requirements.count { $0.status == .active }), "glossary": .int(model.glossary.count), "checklists": .int(model.checklists.count),
                        "scenarios": .int(model.scenarios.count), "sources": .int(model.sources.count)],
@@ -437,7 +479,8 @@ struct PageRenderer {
         let docs = own.isEmpty ? c.items.compactMap { model.byID[$0.requirement]?.sources.first?.doc }.uniqued() : own
         let editions = docs.compactMap { model.sourceByKey[$0]?.edition }.uniqued().joined(separator: "／")
         let newest = model.sources.compactMap { OSCALExport.normalizedDate($0.date) }.max()
-        return [editions.isEmpty ? nil : "出典の版: \(editions)", newest.map { "内容の基準日: \($0)" }]
+        let t = theme.strings
+        return [editions.isEmpty ? nil : t.format("print_editions", ["editions": editions]), newest.map { t.format("print_date", ["date": $0]) }]
             .compactMap { $0 }.joined(separator: "　")
     }
 
@@ -458,7 +501,7 @@ struct PageRenderer {
         // The requirements that apply, grouped by 段階, so the page is useful without JavaScript.
         let applicable = model.requirements.filter { $0.status == .active && LookupMatch.applies($0, selection: s.selection, config: model.config) }
         c["applicableCount"] = .int(applicable.count)
-        let chosenPhases = Set(s.selection.filter { $0.facet == "phase" }.flatMap { $0.values.map(\.value) })
+        let chosenPhases = Set(s.selection.filter { $0.facet == model.config.stageFacet?.key }.flatMap { $0.values.map(\.value) })
         // Grouped as on the lookup page: specific open, conditional and general folded.
         c["applicableSections"] = .list(LookupMatch.Kind.allCases.compactMap { kind -> TemplateValue? in
             let reqs = applicable.filter { LookupMatch.kind($0, selection: s.selection, config: model.config) == kind }
@@ -477,18 +520,20 @@ struct PageRenderer {
 
     /// Requirements grouped by the `phase` facet in site.yml order, then those without a phase.
     /// Phase groups in site order (only the `chosen` phases when some are chosen); `all`, no
-    /// phase or only other phases go to a final group 「全段階」.
+    /// phase or only other phases go to a final group 「全段階」. The stage facet is the one
+    /// site.yml marks `stages: true`.
     func phaseGroups(_ reqs: [ContentPage], root: String, chosen: Set<String> = []) -> [TemplateValue] {
-        let values = (model.config.facet("phase")?.values ?? []).filter { chosen.isEmpty || chosen.contains($0.key) }
+        let stages = model.config.stageFacet
+        let values = (stages?.values ?? []).filter { chosen.isEmpty || chosen.contains($0.key) }
         let known = Set(values.map(\.key))
         var groups: [TemplateValue] = []
         for v in values.map({ Optional($0) }) + [nil] {
             let inGroup = reqs.filter { r in
-                let phases = SiteModel.values(of: r, facet: "phase").map(\.value)
+                let phases = stages.map { SiteModel.values(of: r, facet: $0.key).map(\.value) } ?? []
                 return v.map { phases.contains($0.key) } ?? !phases.contains { known.contains($0) }
             }
             guard !inGroup.isEmpty else { continue }
-            groups.append(["label": .string(v?.label ?? "全段階"), "count": .int(inGroup.count), "items": items(inGroup, root: root)])
+            groups.append(["label": .string(v?.label ?? theme.strings["all_phases"]), "count": .int(inGroup.count), "items": items(inGroup, root: root)])
         }
         return groups
     }
@@ -501,7 +546,7 @@ struct PageRenderer {
         ["sources": .list(model.sources.map { d -> TemplateValue in
             let n = model.requirements.count { $0.sources.contains { $0.doc == d.key } }
             return ["key": .string(d.key), "title": .string(d.title), "publisher": .string(d.publisher), "date": .string(d.date),
-                    "edition": .string(d.edition), "family": .string(d.family), "note": .string(d.note), "count": .int(n), "hasChanges": .bool(hasChanges(in: d.key)),
+                    "edition": .string(d.edition), "family": .string(d.family), "note": .string(d.note), "officialUrl": .string(d.url), "count": .int(n), "hasChanges": .bool(hasChanges(in: d.key)),
                     "changesUrl": .string(root + "changes/\(d.key).html")]
         })]
     }
@@ -536,16 +581,16 @@ struct PageRenderer {
 
     func editionContext(_ d: SourceDocument, _ root: String) -> TemplateValue {
         let list = changes(in: d.key)
-        let phase = model.config.facet("phase")
+        let phase = model.config.stageFacet
         var groups: [TemplateValue] = []
         for v in (phase?.values ?? []).map({ Optional($0) }) + [nil] {
             let inGroup = list.filter { pair in
-                let phases = SiteModel.values(of: pair.page, facet: "phase").map(\.value)
+                let phases = phase.map { SiteModel.values(of: pair.page, facet: $0.key).map(\.value) } ?? []
                 if let v { return phases.first == v.key }
                 return phases.isEmpty
             }
             guard !inGroup.isEmpty else { continue }
-            groups.append(["label": .string(v?.label ?? "全段階"), "items": .list(inGroup.map { pair -> TemplateValue in
+            groups.append(["label": .string(v?.label ?? theme.strings["all_phases"]), "items": .list(inGroup.map { pair -> TemplateValue in
                 var c = item(pair.page, root: root)
                 c["entry"] = historyContext(pair.entry, root: root)
                 return c

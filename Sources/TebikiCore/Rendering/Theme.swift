@@ -1,26 +1,56 @@
 import Foundation
+import Yams
 
-/// Templates and assets from `theme/`, so the look can change without touching Swift.
+/// Templates, assets and words of the theme, so the look can change without touching Swift.
+///
+/// Two layers: the built-in theme (the repository's `theme/`, compiled into the binary by the
+/// EmbedTheme plugin) is the base; the site's theme folder (`theme:` in site.yml) overrides
+/// single templates, partials, assets and strings, and everything it lacks falls back to the
+/// base, as with Hugo's lookup order or MkDocs Material's `custom_dir`.
 struct Theme: Sendable {
-    /// The compiled templates (theme/templates/*.mustache, named by their path without the suffix).
+    /// The compiled templates (templates/*.mustache, named by their path without the suffix).
     var library: TemplateLibrary
     /// Asset files: path under `assets/` in the output → bytes.
     var assets: [(path: String, data: Data)]
-    /// Changes when any template or the tool version changes; part of every page's cache key.
+    /// The user-facing words (strings.yml of both layers, the site's keys winning).
+    var strings: ThemeStrings
+    /// Changes when any template, string or the tool version changes; part of every page's cache key.
     var fingerprint: String
 
     static let requiredTemplates = ["layout", "home", "requirement", "rules-index", "facets-index", "facet-value",
                                     "glossary-index", "glossary-term", "checklist", "checklists-index",
-                                    "scenario", "scenarios-index", "sources", "search", "lookup", "changes-index", "edition"]
+                                    "scenario", "scenarios-index", "sources", "search", "lookup", "changes-index", "edition", "not-found"]
+
+    /// The prefix of built-in theme paths in diagnostics.
+    static let builtinPrefix = "(組み込みテーマ)"
+
+    /// The built-in theme's files: path under the theme folder → bytes.
+    static let builtin: [String: Data] = {
+        var files: [String: Data] = [:]
+        for (path, base64) in BuiltinThemeData.files { files[path] = Data(base64Encoded: base64) ?? Data() }
+        return files
+    }()
 
     static func load(folder: String, source: SiteSource, diagnostics: inout Diagnostics) -> Theme? {
-        let templateFolder = folder + "/templates"
+        load(folder: folder, source: source, base: builtin, diagnostics: &diagnostics)
+    }
+
+    /// `base` is the built-in theme (tests pass their own).
+    static func load(folder: String, source: SiteSource, base: [String: Data], diagnostics: inout Diagnostics) -> Theme? {
+        // Every file of the theme: relative path → (path for diagnostics, bytes); the site's win.
+        var layered: [String: (path: String, data: Data)] = [:]
+        for (relative, data) in base { layered[relative] = (builtinPrefix + "/" + relative, data) }
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        for path in source.paths(under: folder) { layered[String(path.dropFirst(prefix.count))] = (path, source.files[path]!) }
+        let relatives = layered.keys.sorted()
+
         var pathOf: [String: String] = [:]
         var sources: [(name: String, text: String)] = []
-        for path in source.paths(under: templateFolder, suffix: ".mustache") {
-            let name = String(path.dropFirst(templateFolder.count + 1).dropLast(".mustache".count))
-            pathOf[name] = path
-            sources.append((name, source.text(path) ?? ""))
+        for relative in relatives where relative.hasPrefix("templates/") && relative.hasSuffix(".mustache") {
+            let name = String(relative.dropFirst("templates/".count).dropLast(".mustache".count))
+            let file = layered[relative]!
+            pathOf[name] = file.path
+            sources.append((name, String(decoding: file.data, as: UTF8.self)))
         }
         let (library, errors) = TemplateLibrary.compile(sources)
         var found = Set(pathOf.keys)
@@ -34,18 +64,73 @@ struct Theme: Sendable {
             }
         }
         for name in requiredTemplates where !found.contains(name) && !diagnostics.items.contains(where: { $0.path.hasSuffix("/\(name).mustache") }) {
-            diagnostics.error("missing-template", "テーマにテンプレート \(name).mustache がありません。", at: SourceLocation(path: templateFolder + "/" + name + ".mustache"))
+            diagnostics.error("missing-template", "テーマにテンプレート \(name).mustache がありません。", at: SourceLocation(path: prefix + "templates/" + name + ".mustache"))
         }
-        let assetFolder = folder + "/assets"
-        let assets = source.paths(under: assetFolder).map { (path: "assets/" + $0.dropFirst(assetFolder.count + 1), data: source.files[$0]!) }
+        let assets = relatives.filter { $0.hasPrefix("assets/") }.map { (path: $0, data: layered[$0]!.data) }
+
+        var strings = ThemeStrings(base: base["strings.yml"].map { String(decoding: $0, as: UTF8.self) } ?? "")
+        if let path = source.files[prefix + "strings.yml"] != nil ? prefix + "strings.yml" : nil {
+            strings.override(with: source.text(path) ?? "", path: path, diagnostics: &diagnostics)
+        }
+
         var h = Fingerprint.FNV()
         h.add(TebikiVersion.string)
-        for path in source.paths(under: templateFolder, suffix: ".mustache") { h.add(path); h.add(source.text(path) ?? "") }
-        return Theme(library: library, assets: assets, fingerprint: h.hex)
+        for relative in relatives where relative.hasPrefix("templates/") || relative == "strings.yml" {
+            h.add(relative); h.add(String(decoding: layered[relative]!.data, as: UTF8.self))
+        }
+        return Theme(library: library, assets: assets, strings: strings, fingerprint: h.hex)
+    }
+
+    /// Every file site.yml names (`logo`, `extra_css`, `extra_js`) must be one the build writes
+    /// from the theme's assets.
+    func checkReferences(_ config: SiteConfig, staticFiles: [String] = [], diagnostics: inout Diagnostics) {
+        let present = Set(assets.map(\.path) + staticFiles)
+        for ref in [config.logo].compactMap({ $0 }) + config.extraCSS + config.extraJS where !present.contains(ref.path) {
+            let hint = Suggest.nearest(to: ref.path, in: present.sorted()).map { "「\($0)」の誤りではありませんか。" } ?? "テーマのフォルダの assets/ に置いてください。"
+            diagnostics.error("missing-file", "「\(ref.path)」というファイルはテーマの assets にも static にもありません。\(hint)", at: ref.at)
+        }
     }
 
     /// The page (or partial) `template` rendered with `context`; empty if there is no such template.
     func render(_ template: String, _ context: TemplateValue) -> [UInt8] {
         library.render(template, context) ?? []
+    }
+}
+
+/// The theme's `strings.yml`: a flat mapping of key → text.
+struct ThemeStrings: Sendable {
+    private(set) var values: [String: String] = [:]
+
+    init(base text: String) {
+        if let node = try? Yams.compose(yaml: text), let mapping = node.mapping {
+            for (k, v) in mapping { if let key = k.string, let value = v.string { values[key] = value } }
+        }
+    }
+
+    /// Applies a site theme's strings.yml: only keys the built-in theme knows, each a string.
+    mutating func override(with text: String, path: String, diagnostics: inout Diagnostics) {
+        var r = YAMLReader(path: path)
+        defer { diagnostics.append(contentsOf: r.diagnostics) }
+        guard let root = r.parse(text, what: "strings.yml "), let pairs = r.mapping(root, what: "strings.yml") else { return }
+        r.checkKeys(pairs, known: values.keys.sorted(), what: "strings.yml")
+        for key in values.keys.sorted() {
+            if let node = pairs[key], let value = r.string(node, what: key) { values[key] = value }
+        }
+    }
+
+    subscript(key: String) -> String { values[key] ?? key }
+
+    /// `key`'s text with `{name}` placeholders filled in.
+    func format(_ key: String, _ fields: [String: String]) -> String {
+        var text = self[key]
+        for (name, value) in fields { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// Every string, for templates (`{{strings.key}}`).
+    var templateValue: TemplateValue {
+        var object = TemplateObject(capacity: values.count)
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { object.append(key, .string(value)) }
+        return .object(object)
     }
 }

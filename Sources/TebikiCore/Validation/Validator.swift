@@ -3,7 +3,9 @@ import Foundation
 /// Checks everything that spans files: IDs, facets and grades against site.yml, sources,
 /// links, related pages, checklist targets and history. Collects every problem; never stops early.
 enum Validator {
-    static func validate(_ site: ParsedSite) -> Diagnostics {
+    /// `drafts`: the pages left out as drafts (ID → path); a reference to one of them is
+    /// reported as such instead of as a missing page.
+    static func validate(_ site: ParsedSite, drafts: [String: String] = [:]) -> Diagnostics {
         var d = Diagnostics()
         let config = site.config
 
@@ -58,14 +60,16 @@ enum Validator {
             checkFacets(page.selection, config: config, graded: false, into: &d)
             if page.kind == .requirement { checkApplicability(page, config: config, into: &d) }
             for r in page.related where byID[r.value] == nil {
-                d.error("unknown-reference", "related の「\(r.value)」というページはありません。", at: r.location)
+                if draftReference(r.value, drafts: drafts, at: r.location, into: &d) { continue }
+                let hint = Suggest.nearest(to: r.value, in: Array(byID.keys)).map { "「\($0)」の誤りではありませんか。" } ?? ""
+                d.error("unknown-reference", "related の「\(r.value)」というページはありません。\(hint)", at: r.location)
             }
             for item in page.items {
                 if let target = byID[item.requirement] {
                     if target.kind != .requirement {
                         d.error("wrong-target", "チェック項目の requirement「\(item.requirement)」は規定ではありません（\(target.kind.label)）。", at: item.location)
                     }
-                } else {
+                } else if !draftReference(item.requirement, drafts: drafts, at: item.location, into: &d) {
                     d.error("unknown-reference", "チェック項目が指す規定「\(item.requirement)」はありません。", at: item.location)
                 }
             }
@@ -84,7 +88,7 @@ enum Validator {
                     }
                 }
                 guard let target = LinkResolver.contentTarget(of: link.url) else { continue }
-                if byID[target] == nil {
+                if byID[target] == nil, !draftReference(target, drafts: drafts, at: link.location, into: &d) {
                     let hint = Suggest.nearest(to: target, in: Array(byID.keys)).map { "「\($0).md」の誤りではありませんか。" } ?? ""
                     d.error("broken-link", "リンク先「\(link.url)」のページはありません。\(hint)", at: link.location)
                 }
@@ -98,13 +102,20 @@ enum Validator {
                     synonymOwner[key] = page.id
                 }
             }
-            checkHistory(page, sources: sourceKeys, byID: byID, into: &d)
+            checkHistory(page, sources: sourceKeys, byID: byID, drafts: drafts, into: &d)
         }
         return d
     }
 
     /// Names the first character that is not allowed in an ID, with its code point, so that
     /// look-alikes (Cyrillic а, full-width ａ) and invisible characters (zero-width space) can be found.
+    /// Reports a reference from a published page to a draft; false when `id` is no draft.
+    static func draftReference(_ id: String, drafts: [String: String], at location: SourceLocation, into d: inout Diagnostics) -> Bool {
+        guard let path = drafts[id] else { return false }
+        d.error("link-to-draft", "「\(id)」は下書き（\(path) に draft: true）のため公開されません。公開するページから下書きへは参照できません（下書きも含めて確かめるには --drafts）。", at: location)
+        return true
+    }
+
     static func unusableCharacter(in text: String, what: String = "ID") -> String {
         for (i, scalar) in text.unicodeScalars.enumerated() {
             let allowed = ("a"..."z").contains(scalar) || (i > 0 && (("0"..."9").contains(scalar) || scalar == "-"))
@@ -226,7 +237,8 @@ enum Validator {
         }
     }
 
-    static func checkHistory(_ page: ContentPage, sources: [String: SourceDocument], byID: [String: ContentPage], into d: inout Diagnostics) {
+    static func checkHistory(_ page: ContentPage, sources: [String: SourceDocument], byID: [String: ContentPage],
+                             drafts: [String: String] = [:], into d: inout Diagnostics) {
         var lastDateByFamily: [String: String] = [:]
         var removed = false
         for (i, h) in page.history.enumerated() {
@@ -250,7 +262,7 @@ enum Validator {
             }
         }
         if page.status != .active {
-            if let s = page.successor, byID[s.value] == nil {
+            if let s = page.successor, byID[s.value] == nil, !draftReference(s.value, drafts: drafts, at: s.location, into: &d) {
                 d.error("unknown-reference", "後継の規定「\(s.value)」はありません。", at: s.location)
             }
             if page.status == .renamed && page.successor == nil {
