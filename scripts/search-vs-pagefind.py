@@ -46,16 +46,8 @@ const q = arguments[0], done = arguments[arguments.length - 1];
 })().catch((e) => done({error: String(e)}));
 """
 
-TB_JS = """
-const q = arguments[0], done = arguments[arguments.length - 1];
-const s = Tebiki.searchPage.searcher;
-const t0 = performance.now();
-s.search(q, {limit: 20}).then((r) => {
-  const cold = performance.now() - t0;
-  const t1 = performance.now();
-  return s.search(q, {limit: 20}).then(() => done({cold, warm: performance.now() - t1, total: r.total, loaded: s.loaded()}));
-}, (e) => done({error: String(e)}));
-"""
+# Tebiki: what search-metrics.py measures (20 results, cold then warm).
+TB_JS = metrics.SEARCH_JS
 
 
 class Counter:
