@@ -753,38 +753,36 @@
   // One alternative: {docs, base, cover, weight, bigrams}, or null when no document has it.
   function matchAlternative(p, toks, factor, prefixToken, allowed, cache) {
     const n = p.n;
-    {
-      const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
-      if (perToken.every((m) => m.docs.length === 0)) return null;
-      // A token no page has weighs as the rarest: a word whose bigrams are mostly absent does
-      // not match on the few common ones (無関係 does not match every 関係).
-      const w = perToken.map((m) => Math.log(1 + p.n / Math.max(1, m.docs.length)));
-      let mass = 0;
-      for (const x of w) mass += x;
-      const have = new Float64Array(n);
-      const touched = [];
-      perToken.forEach((m, i) => {
-        for (const d of m.docs) {
-          if (have[d] === 0) touched.push(d);
-          have[d] += w[i];
-        }
-      });
-      const base = new Float64Array(n);
-      const cover = new Float64Array(n);
-      const docs = [];
-      for (const d of touched) {
-        const c = have[d] / mass;
-        if (c < MIN_COVER - 1e-9 || !allowed(d)) continue;
-        const cv = c > 1 - 1e-9 ? 1 : c;
-        let sc = 0;
-        for (const m of perToken) sc += m.score[d];
-        base[d] = sc * cv * cv * factor;
-        cover[d] = cv;
-        docs.push(d);
+    const perToken = toks.map((t) => tokenScores(p, t, t === prefixToken, cache));
+    if (perToken.every((m) => m.docs.length === 0)) return null;
+    // A token no page has weighs as the rarest: a word whose bigrams are mostly absent does
+    // not match on the few common ones (無関係 does not match every 関係).
+    const w = perToken.map((m) => Math.log(1 + p.n / Math.max(1, m.docs.length)));
+    let mass = 0;
+    for (const x of w) mass += x;
+    const have = new Float64Array(n);
+    const touched = [];
+    perToken.forEach((m, i) => {
+      for (const d of m.docs) {
+        if (have[d] === 0) touched.push(d);
+        have[d] += w[i];
       }
-      if (!docs.length) return null;
-      return { docs, base, cover, weight: mass / toks.length, bigrams: toks.filter(isBigram) };
+    });
+    const base = new Float64Array(n);
+    const cover = new Float64Array(n);
+    const docs = [];
+    for (const d of touched) {
+      const c = have[d] / mass;
+      if (c < MIN_COVER - 1e-9 || !allowed(d)) continue;
+      const cv = c > 1 - 1e-9 ? 1 : c;
+      let sc = 0;
+      for (const m of perToken) sc += m.score[d];
+      base[d] = sc * cv * cv * factor;
+      cover[d] = cv;
+      docs.push(d);
     }
+    if (!docs.length) return null;
+    return { docs, base, cover, weight: mass / toks.length, bigrams: toks.filter(isBigram) };
   }
 
   function evaluate(p, query, opts) {
