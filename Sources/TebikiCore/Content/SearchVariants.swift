@@ -4,11 +4,15 @@ import Yams
 /// The words staff type that the guidelines write differently (`content/registries/variants.yml`):
 /// search expands a query word with them (docs/search.md "Query analysis"). Data, so that
 /// content authors extend it; the builder only checks and passes it to the search index.
-public struct SearchVariants: Sendable, Equatable {
+public struct SearchVariants: Sendable, Equatable, Encodable {
+    /// One way: a query word in `from` also finds the words in `to` (下請け → 再委託).
+    public struct Rewrite: Sendable, Equatable, Encodable {
+        public var from: [String]
+        public var to: [String]
+    }
     /// Words that mean the same; a query word equal to one also finds the others.
     public var groups: [[String]] = []
-    /// One way: a query word in `from` also finds the words in `to` (下請け → 再委託).
-    public var rewrites: [(from: [String], to: [String])] = []
+    public var rewrites: [Rewrite] = []
     /// Spellings of the same word (脆弱性／ぜい弱性), replaced inside a word as well.
     public var spellings: [[String]] = []
     /// Words left out of a query (besides the particles the search always drops).
@@ -18,12 +22,22 @@ public struct SearchVariants: Sendable, Equatable {
 
     public init() {}
 
-    public static func == (a: SearchVariants, b: SearchVariants) -> Bool {
-        a.groups == b.groups && a.spellings == b.spellings && a.stopwords == b.stopwords && a.weak == b.weak
-            && a.rewrites.map(\.from) == b.rewrites.map(\.from) && a.rewrites.map(\.to) == b.rewrites.map(\.to)
-    }
+}
 
-    public var isEmpty: Bool { groups.isEmpty && rewrites.isEmpty && spellings.isEmpty && stopwords.isEmpty && weak.isEmpty }
+/// Written into search/index.json and the manifest as the registry has it (the browser
+/// normalises the words like the glossary's synonyms).
+extension SearchVariants: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("groups"); groups.write(to: &w)
+        w.key("rewrites"); w.beginArray()
+        for r in rewrites { w.beginObject(); w.key("from"); w.strings(r.from); w.key("to"); w.strings(r.to); w.endObject() }
+        w.endArray()
+        w.key("spellings"); spellings.write(to: &w)
+        w.key("stopwords"); w.strings(stopwords)
+        w.key("weak"); w.strings(weak)
+        w.endObject()
+    }
 }
 
 enum SearchVariantsParser {
@@ -63,7 +77,7 @@ enum SearchVariantsParser {
             r.checkKeys(pairs, known: ["from", "to"], what: "rewrites の項目")
             r.require(pairs, ["from", "to"], at: node, what: "rewrites の項目")
             if let from = words(pairs["from"], what: "rewrites の from", min: 1), let to = words(pairs["to"], what: "rewrites の to", min: 1) {
-                v.rewrites.append((from, to))
+                v.rewrites.append(.init(from: from, to: to))
             }
         }
         v.stopwords = words(m["stopwords"], what: "stopwords", min: 0) ?? []

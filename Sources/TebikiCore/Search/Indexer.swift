@@ -88,41 +88,6 @@ enum Indexer {
         }
     }
 
-    /// The search lexicon of content/registries/variants.yml, as written (the browser
-    /// normalises it like the glossary synonyms).
-    struct VariantsJSON: Encodable, Equatable, JSONWritable {
-        struct Rewrite: Encodable, Equatable, JSONWritable {
-            var from: [String]
-            var to: [String]
-            func write(to w: inout JSONWriter) {
-                w.beginObject(); w.key("from"); w.strings(from); w.key("to"); w.strings(to); w.endObject()
-            }
-        }
-        var groups: [[String]]
-        var rewrites: [Rewrite]
-        var spellings: [[String]]
-        var stopwords: [String]
-        var weak: [String]
-
-        init(_ v: SearchVariants) {
-            groups = v.groups
-            rewrites = v.rewrites.map { Rewrite(from: $0.from, to: $0.to) }
-            spellings = v.spellings
-            stopwords = v.stopwords
-            weak = v.weak
-        }
-
-        func write(to w: inout JSONWriter) {
-            w.beginObject()
-            w.key("groups"); groups.write(to: &w)
-            w.key("rewrites"); rewrites.write(to: &w)
-            w.key("spellings"); spellings.write(to: &w)
-            w.key("stopwords"); w.strings(stopwords)
-            w.key("weak"); w.strings(weak)
-            w.endObject()
-        }
-    }
-
     struct Index: Encodable, JSONWritable {
         var version = 1
         var fields = Indexer.fields
@@ -131,7 +96,7 @@ enum Indexer {
         /// Token → flat triples (doc, field, tf); Int32 halves the memory of the largest table.
         var postings: [String: [Int32]]
         var synonyms: [[String]]
-        var variants: VariantsJSON
+        var variants: SearchVariants
         var facets: [FacetInfo]
         var grades: [GradeInfo]
 
@@ -284,7 +249,7 @@ enum Indexer {
             var seen = Set<String>()
             return ([term.title] + term.synonyms).filter { seen.insert(SearchText.normalize($0)).inserted }
         }.filter { $0.count > 1 }
-        return Index(docs: docs, postings: postings, synonyms: synonyms, variants: VariantsJSON(model.variants),
+        return Index(docs: docs, postings: postings, synonyms: synonyms, variants: model.variants,
                      facets: facetInfo(model.config), grades: gradeInfo(model.config))
     }
 
@@ -597,7 +562,7 @@ enum SearchShards {
         var fields: [String]
         var weights: [Int]
         var synonyms: [[String]]
-        var variants: Indexer.VariantsJSON
+        var variants: SearchVariants
         var facets: [Indexer.FacetInfo]
         var grades: [Indexer.GradeInfo]
         var hash = "fnv1a32"

@@ -74,7 +74,7 @@ private func sampleIndex() -> Indexer.Index {
         }
     }
     postings["saas"] = [0, 3, 7, 1000, 2, 1]
-    return Indexer.Index(docs: docs, postings: postings, synonyms: [["委託先", "受託者"]], variants: Indexer.VariantsJSON(SearchVariants()), facets: facets, grades: [])
+    return Indexer.Index(docs: docs, postings: postings, synonyms: [["委託先", "受託者"]], variants: SearchVariants(), facets: facets, grades: [])
 }
 
 @Suite("Search shards")
