@@ -2,43 +2,59 @@ import Foundation
 import PackagePlugin
 
 /// Embeds the git commit and a date into the `tebiki` executable for `tebiki --version`
-/// (`tebiki 0.1.0 (abc1234, 2026-12-04)`). The plugin asks git on every build, so a new commit
-/// shows up without a clean build; the command it returns only rewrites `BuildInfo.swift` when
-/// the values changed, so an unchanged commit recompiles nothing. The generated file lives in
-/// the plugin's work folder under `.build/`, never in the source tree.
-///
-/// Which date (docs/cli.md "Version"): `SOURCE_DATE_EPOCH` when set (reproducible-builds.org);
-/// else, for a checkout without local changes, the commit's date, so two builds of one commit
-/// are byte-identical (as `rustc --version` shows its commit date); else (local changes, or no
-/// git, e.g. a tarball) the day of the build, in UTC. Without git the commit is "unknown".
+/// (`tebiki 0.1.0 (abc1234, 2026-12-04)`; docs/cli.md "--version"). The values are read by
+/// `tebiki-embed-version` when the build runs, not here: SwiftPM runs a plugin only when it
+/// plans the build anew (a changed manifest or set of files), not for every `swift build`, so
+/// a commit made since then would go unseen. The command's inputs are what can change the
+/// values — the files git moves on a commit, reset or checkout, and every file the binary is
+/// built from (for "-dirty") — so it runs again exactly when one of them changed, and
+/// rewrites `BuildInfo.swift` (in the plugin's work folder under `.build/`, never in the
+/// source tree) only when a value changed.
 @main
 struct EmbedVersion: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let info = probe(package: context.package.directoryURL)
+        let package = context.package.directoryURL
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("BuildInfo.swift")
-        // The values travel as arguments: a changed argument makes the build system run the
-        // command again, and nothing else does (it has no input files).
-        return [.buildCommand(displayName: "Embedding the version (\(info.commit), \(info.date))",
+        var inputs = ["Package.swift", "Sources", "Plugins", "theme"].flatMap { files(under: package.appendingPathComponent($0)) }
+        inputs += gitFiles(package)
+        var environment: [String: String] = [:]
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] { environment["SOURCE_DATE_EPOCH"] = epoch }
+        return [.buildCommand(displayName: "Embedding the version",
                               executable: try context.tool(named: "tebiki-embed-version").url,
-                              arguments: [output.path, info.commit, info.date],
-                              inputFiles: [],
+                              arguments: [output.path, package.path],
+                              environment: environment,
+                              inputFiles: inputs.sorted { $0.path < $1.path },
                               outputFiles: [output])]
     }
 
-    func probe(package: URL) -> (commit: String, date: String) {
-        let environment = ProcessInfo.processInfo.environment
-        let epoch = environment["SOURCE_DATE_EPOCH"].flatMap { TimeInterval($0) }.map { Date(timeIntervalSince1970: $0) }
-        // Only a repository that tracks this package's own Package.swift: a tarball unpacked
-        // inside some other repository (a home folder under git) must not take its commit.
-        guard git(["ls-files", "--error-unmatch", "--", "Package.swift"], in: package) != nil,
-              let head = git(["log", "-1", "--format=%h %cs"], in: package) else {
-            return ("unknown", day(epoch ?? Date()))
+    /// Regular files under `url` (or `url` itself); hidden files are skipped, the build does
+    /// not read them.
+    func files(under url: URL) -> [URL] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else { return [url] }
+        var out: [URL] = []
+        if let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
+            for case let file as URL in walker where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                out.append(file)
+            }
         }
-        let parts = head.split(separator: " ").map(String.init)
-        guard parts.count == 2 else { return ("unknown", day(epoch ?? Date())) }
-        let modified = git(["status", "--porcelain"], in: package).map { !$0.isEmpty } ?? true
-        let commit = parts[0] + (modified ? "-dirty" : "")
-        return (commit, epoch.map(day) ?? (modified ? day(Date()) : parts[1]))
+        return out
+    }
+
+    /// The files git rewrites when HEAD moves or the index changes: HEAD, the index, HEAD's
+    /// reflog, the current branch's ref and packed-refs (those that exist; none without git).
+    func gitFiles(_ package: URL) -> [URL] {
+        guard let dirs = git(["rev-parse", "--absolute-git-dir", "--git-common-dir"], in: package)?.split(separator: "\n").map(String.init),
+              dirs.count == 2 else { return [] }
+        let gitDir = URL(fileURLWithPath: dirs[0])
+        let common = dirs[1].hasPrefix("/") ? URL(fileURLWithPath: dirs[1]) : package.appendingPathComponent(dirs[1])
+        var candidates = [gitDir.appendingPathComponent("HEAD"), gitDir.appendingPathComponent("index"),
+                          gitDir.appendingPathComponent("logs/HEAD"), common.appendingPathComponent("packed-refs")]
+        if let ref = git(["symbolic-ref", "-q", "HEAD"], in: package), ref.hasPrefix("refs/") {
+            candidates.append(common.appendingPathComponent(ref))
+        }
+        return candidates.filter { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// git's trimmed output, or nil when git is missing or fails.
@@ -46,10 +62,6 @@ struct EmbedVersion: BuildToolPlugin {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", folder.path] + arguments
-        var env = ProcessInfo.processInfo.environment
-        // A build started from a git hook must not read another repository's variables.
-        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] { env[key] = nil }
-        process.environment = env
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -59,12 +71,5 @@ struct EmbedVersion: BuildToolPlugin {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 }
