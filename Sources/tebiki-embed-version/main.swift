@@ -4,10 +4,11 @@ import Foundation
 // writes the commit and date `tebiki --version` shows (docs/cli.md "--version"). The file is
 // rewritten only when its bytes change, so the executable is not recompiled for nothing.
 //
+// Which commit: the last one that changed the files the binary is built from (Package.swift,
+// Sources, Plugins, theme), "-dirty" when they have local changes, "unknown" without git.
 // Which date: `SOURCE_DATE_EPOCH` when set (reproducible-builds.org); else, for a checkout
-// whose binary's files (Package.swift, Sources, Plugins, theme) have no local changes, the
-// commit's date, so two builds of one commit are byte-identical (as `rustc --version` shows
-// its commit date); else (local changes: "-dirty", or no git: "unknown") the day of the build.
+// whose binary's files have no local changes, the commit's date, so two builds of one commit
+// are byte-identical (as `rustc --version` shows its commit date); else the day of the build.
 let arguments = CommandLine.arguments
 guard arguments.count == 3 else {
     FileHandle.standardError.write(Data("usage: tebiki-embed-version OUTPUT.swift PACKAGE_DIR\n".utf8))
@@ -49,10 +50,14 @@ var commit = "unknown"
 var date = day(epoch ?? Date())
 // Only a repository that tracks this package's own Package.swift: a tarball unpacked inside
 // some other repository (a home folder under git) must not take that repository's commit.
+// The commit is the last one that changed those files: a commit of content or docs alone
+// builds the same binary, so it must not relink the tool (whose new identity would make the
+// next site build re-render every page).
+let binaryFiles = ["Package.swift", "Sources", "Plugins", "theme"]
 if git(["ls-files", "--error-unmatch", "--", "Package.swift"]) != nil,
-   let head = git(["log", "-1", "--format=%h %ct"]), case let parts = head.split(separator: " "), parts.count == 2,
+   let head = git(["log", "-1", "--format=%h %ct", "--"] + binaryFiles), case let parts = head.split(separator: " "), parts.count == 2,
    let seconds = TimeInterval(parts[1]) {
-    let modified = git(["status", "--porcelain", "--", "Package.swift", "Sources", "Plugins", "theme"]).map { !$0.isEmpty } ?? true
+    let modified = git(["status", "--porcelain", "--"] + binaryFiles).map { !$0.isEmpty } ?? true
     commit = String(parts[0]) + (modified ? "-dirty" : "")
     if epoch == nil && !modified { date = day(Date(timeIntervalSince1970: seconds)) }
 }
