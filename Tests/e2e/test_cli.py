@@ -36,6 +36,10 @@ def test_version_names_the_commit_and_date():
         assert r.returncode == 0 and r.stderr == "", r.stderr
         assert VERSION.match(r.stdout.strip()), r.stdout
     assert outputs[0].stdout == outputs[1].stdout
+    # The generated source lives under .build/ only: nothing to commit or to ignore.
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".build") and d != ".git"]
+        assert "BuildInfo.swift" not in files, folder
     commit, date = VERSION.match(outputs[0].stdout.strip()).group(2, 3)
     if commit == "unknown" or not in_git_checkout():
         return  # built from a tarball: nothing more to compare with
