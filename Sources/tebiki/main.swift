@@ -188,7 +188,9 @@ struct Diff: ParsableCommand {
                 print(draft, terminator: "")
                 return
             }
-            try Data(draft.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            // A plain write, not .atomic: an atomic write renames a new file over the path,
+            // which would replace a symbolic link or a device (/dev/stdout) with a plain file.
+            try Data(draft.utf8).write(to: URL(fileURLWithPath: path))
             FileHandle.standardError.write(Data("tebiki: 履歴の下書きを \(path) に書き出しました。\n".utf8))
         }
         if json {

@@ -151,3 +151,20 @@ def test_every_documented_revision_exists_and_its_command_runs():
             assert "fatal:" not in r.stderr and r.stdout, command
             if "--json" in command and "--draft-output" not in command and "--draft-history" not in command:
                 json.loads(r.stdout)
+
+
+def test_draft_output_writes_through_a_link_in_place():
+    """--draft-output writes the file in place: a symbolic link stays a link. An atomic write
+    would rename a plain file over it — and over a device such as /dev/stdout or, run as
+    root, /dev/full (which is why this test does not try a device)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        old, new = edited(tmp)
+        real = os.path.join(tmp, "real.yml")
+        link = os.path.join(tmp, "link.yml")
+        os.symlink(real, link)
+        r = run(old, new, "--draft-history", "doc-new", "--draft-output", link)
+        assert r.returncode == 0, r.stderr
+        assert os.path.islink(link) and open(real, encoding="utf-8").read().startswith("# tebiki diff")
+        missing = run(old, new, "--draft-history", "doc-new", "--draft-output", os.path.join(tmp, "no-such-dir", "d.yml"))
+        assert missing.returncode == 3, missing.stderr
+        assert "d.yml: error: ファイルを読み書きできません: フォルダがありません。 [io-error]" in missing.stderr
