@@ -252,7 +252,7 @@ def edit_one_page(cmd: list[str], src: Path, log: Path) -> dict:
     if edited == head or not sep:
         sys.exit(f"{page}: no quoted title to edit")
     # The first paragraph after the first heading gets one more sentence.
-    body = re.sub(r"^(## .*\n\n)([^\n]+)", r"\1\2 なお、この段落は編集の計測のために一文を加えています。", body, count=1, flags=re.M)
+    body = re.sub(r"^(## .*\n\n)([^\n]+)", r"\1\2なお、この段落は編集の計測のために一文を加えています。", body, count=1, flags=re.M)
     try:
         page.write_text(edited + sep + body, encoding="utf-8")
         return measure(cmd, log)
