@@ -126,7 +126,6 @@ struct PageRenderer {
         let root = job.root
         var context = job.context(root)
         context["root"] = .string(root)
-        context["strings"] = theme.strings.templateValue
         var h = Fingerprint.FNV()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
@@ -135,6 +134,8 @@ struct PageRenderer {
         for (label, url) in job.breadcrumbs { h.add(label); h.add(url ?? "") }
         for s in job.scripts { h.add(s) }
         Fingerprint.of(context, into: &h)
+        // The strings are in the theme's fingerprint above: not hashed again for every page.
+        context["strings"] = theme.strings.templateValue
         return (context, h.hex)
     }
 
