@@ -134,7 +134,12 @@ struct PageRenderer {
         for (label, url) in job.breadcrumbs { h.add(label); h.add(url ?? "") }
         for s in job.scripts { h.add(s) }
         Fingerprint.of(context, into: &h)
-        // The strings are in the theme's fingerprint above: not hashed again for every page.
+        // The layout around the page is part of it too: site.yml's title, description, menu,
+        // footer, logo, stylesheets and scripts show on every page (without this, a new site
+        // title left every page that does not show it in its own context stale).
+        var layout = layoutContext(job, content: "")
+        layout["strings"] = .null   // the strings are in the theme's fingerprint above
+        h.add("layout"); Fingerprint.of(layout, into: &h)
         context["strings"] = theme.strings.templateValue
         return (context, h.hex)
     }

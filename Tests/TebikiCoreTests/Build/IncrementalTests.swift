@@ -26,7 +26,7 @@ import Testing
         let clean = incremental.deletingLastPathComponent().appendingPathComponent("clean-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: clean) }
         let outcome = try SiteBuild.run(source, output: incremental, tool: "t")
-        _ = try SiteBuild.run(source, output: clean, tool: "t", noCache: true)
+        _ = try SiteBuild.run(source, output: clean, noCache: true, tool: "t")
         let a = try tree(incremental), b = try tree(clean)
         #expect(a.count > 10, "\(step): the site has its files")
         #expect(Set(a.keys) == Set(b.keys), "\(step): the same files (only in the incremental build: \(Set(a.keys).subtracting(b.keys).sorted()), only in the clean one: \(Set(b.keys).subtracting(a.keys).sorted()))")
