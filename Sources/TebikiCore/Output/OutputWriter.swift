@@ -46,6 +46,9 @@ public enum OutputWriter {
         private var stats = Stats()
         private var count = 0
         private var written: [String] = []
+        /// `temp` and `output` as paths ending in `/`.
+        private let tempPath: String
+        private let outputPath: String
 
         public init(output: URL) throws {
             let fm = FileManager.default
@@ -55,6 +58,8 @@ public enum OutputWriter {
             let pid = ProcessInfo.processInfo.processIdentifier
             temp = parent.appendingPathComponent(".\(name).tebiki-new-\(pid)")
             old = parent.appendingPathComponent(".\(name).tebiki-old-\(pid)")
+            tempPath = temp.path + "/"
+            outputPath = output.path.hasSuffix("/") ? output.path : output.path + "/"
             try? fm.removeItem(at: temp)
             Self.removeLeftovers(of: name, in: parent)
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -69,32 +74,37 @@ public enum OutputWriter {
         public var paths: [String] { lock.lock(); defer { lock.unlock() }; return written.sorted() }
 
         public func put(_ file: OutputFile) throws {
-            let fm = FileManager.default
-            let dest = temp.appendingPathComponent(file.path)
             let dir = (file.path as NSString).deletingLastPathComponent
             if !dir.isEmpty {
                 lock.lock()
                 let fresh = made.insert(dir).inserted
                 // Created under the lock so that no other thread writes into it before it exists.
-                let result = Result { if fresh { try fm.createDirectory(at: temp.appendingPathComponent(dir), withIntermediateDirectories: true) } }
+                let result = Result { if fresh { try FileManager.default.createDirectory(at: temp.appendingPathComponent(dir), withIntermediateDirectories: true) } }
                 lock.unlock()
                 try result.get()
             }
-            let previous = output.appendingPathComponent(file.path)
+            // Plain string paths and link(2): URL building and FileManager.linkItem were a
+            // visible part of a rebuild that links thousands of unchanged files.
+            let dest = tempPath + file.path
+            let previous = outputPath + file.path
             var unchanged = false
             if file.reusePrevious {
-                try fm.linkItem(at: previous, to: dest)
+                try Self.link(previous, dest)
                 unchanged = true
-            } else if Self.sameBytes(previous.path, file.data), (try? fm.linkItem(at: previous, to: dest)) != nil {
+            } else if Self.sameBytes(previous, file.data), (try? Self.link(previous, dest)) != nil {
                 unchanged = true
             } else {
-                try Self.writeFile(dest.path, file.data)
+                try Self.writeFile(dest, file.data)
             }
             lock.lock()
             count += 1
             written.append(file.path)
             if unchanged { stats.unchanged += 1 } else { stats.written += 1 }
             lock.unlock()
+        }
+
+        static func link(_ from: String, _ to: String) throws {
+            guard Glibc.link(from, to) == 0 else { throw IOFailure(path: to, code: errno) }
         }
 
         /// Creates the file with plain open/write/close. `Data.write(to:)` also flushes every

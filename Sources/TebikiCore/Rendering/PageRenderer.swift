@@ -126,7 +126,6 @@ struct PageRenderer {
         let root = job.root
         var context = job.context(root)
         context["root"] = .string(root)
-        context["strings"] = theme.strings.templateValue
         var h = Fingerprint.FNV()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
@@ -135,6 +134,13 @@ struct PageRenderer {
         for (label, url) in job.breadcrumbs { h.add(label); h.add(url ?? "") }
         for s in job.scripts { h.add(s) }
         Fingerprint.of(context, into: &h)
+        // The layout around the page is part of it too: site.yml's title, description, menu,
+        // footer, logo, stylesheets and scripts show on every page (without this, a new site
+        // title left every page that does not show it in its own context stale).
+        var layout = layoutContext(job, content: "")
+        layout["strings"] = .null   // the strings are in the theme's fingerprint above
+        h.add("layout"); Fingerprint.of(layout, into: &h)
+        context["strings"] = theme.strings.templateValue
         return (context, h.hex)
     }
 

@@ -99,12 +99,18 @@ struct Theme: Sendable {
 
 /// The theme's `strings.yml`: a flat mapping of key → text.
 struct ThemeStrings: Sendable {
-    private(set) var values: [String: String] = [:]
+    private(set) var values: [String: String] = [:] {
+        didSet { templateValue = Self.object(values) }
+    }
+    /// Every string, for templates (`{{strings.key}}`). Made once, not for each page: every
+    /// page's context and layout carry it.
+    private(set) var templateValue: TemplateValue = .object(TemplateObject(capacity: 0))
 
     init(base text: String) {
         if let node = try? Yams.compose(yaml: text), let mapping = node.mapping {
             for (k, v) in mapping { if let key = k.string, let value = v.string { values[key] = value } }
         }
+        templateValue = Self.object(values)
     }
 
     /// Applies a site theme's strings.yml: only keys the built-in theme knows, each a string.
@@ -127,8 +133,7 @@ struct ThemeStrings: Sendable {
         return text
     }
 
-    /// Every string, for templates (`{{strings.key}}`).
-    var templateValue: TemplateValue {
+    static func object(_ values: [String: String]) -> TemplateValue {
         var object = TemplateObject(capacity: values.count)
         for (key, value) in values.sorted(by: { $0.key < $1.key }) { object.append(key, .string(value)) }
         return .object(object)
