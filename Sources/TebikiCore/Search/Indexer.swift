@@ -235,13 +235,8 @@ enum Indexer {
                      facets: facetInfo(model.config), grades: gradeInfo(model.config))
     }
 
-    /// `search/index.json` (the documented complete index).
-    static func searchIndex(_ model: SiteModel, plainTexts: [String: String]) throws -> Data {
-        searchIndexValue(model, plainTexts: plainTexts).json()
-    }
-
-    /// Every file under `search/`: the complete index (`index.json`, for tools) and the sharded
-    /// form the browser loads (scripts, so it works from `file://`).
+    /// Every file under `search/`: the sharded form the browser loads (scripts, so it works
+    /// from `file://`) and `index.json`, the entry point that names them.
     static func searchFiles(_ model: SiteModel, plainTexts: [String: String]) throws -> [OutputFile] {
         let sink = CollectingSink()
         try searchFiles(model, plainTexts: plainTexts, into: sink)
@@ -249,21 +244,7 @@ enum Indexer {
     }
 
     static func searchFiles(_ model: SiteModel, plainTexts: [String: String], into sink: OutputSink) throws {
-        let index = searchIndexValue(model, plainTexts: plainTexts)
-        // index.json and the shards are written side by side; the manifest, which names the
-        // build by the hash of index.json, comes last.
-        enum Part { case json(hash: UInt32), shards(SearchShards.Manifest) }
-        let parts = try Builder.parallelMap([0, 1]) { i in
-            Swift.Result<Part, Error> {
-                if i == 1 { return .shards(try SearchShards.files(index, into: sink)) }
-                let json = index.json()
-                try sink.put(OutputFile(path: "search/index.json", data: json))
-                return .json(hash: fnv1a32(json))
-            }
-        }.map { try $0.get() }
-        guard case let .json(hash) = parts[0], case var .shards(manifest) = parts[1] else { return }
-        manifest.build = String(hash, radix: 16)
-        try sink.put(OutputFile(path: "search/manifest.js", data: SearchShards.script("m", 0, manifest)))
+        try SearchShards.files(searchIndexValue(model, plainTexts: plainTexts), into: sink)
     }
 
     /// FNV-1a, 32 bits (search-core.js `fnv1a32`).
@@ -275,7 +256,7 @@ enum Indexer {
 
     static func fnv1a32(_ s: String) -> UInt32 { fnv1a32(s.utf8) }
 
-    /// Over the raw buffer: iterating `Data` byte by byte is slow, and index.json is tens of MB.
+    /// Over the raw buffer: iterating `Data` byte by byte is slow.
     static func fnv1a32(_ data: Data) -> UInt32 {
         data.withUnsafeBytes { fnv1a32(UnsafeRawBufferPointer($0)) }
     }

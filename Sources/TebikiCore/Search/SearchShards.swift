@@ -213,20 +213,18 @@ enum SearchShards {
 
     static func count(_ bytes: Int, per target: Int) -> Int { max(1, (bytes + target - 1) / target) }
 
-    static func script(_ kind: String, _ n: Int, _ json: Data) -> Data {
-        var d = Data("Tebiki.search.shard(\"\(kind)\",\(n),".utf8)
-        d.append(json)
-        d.append(Data(");\n".utf8))
+    /// A shard file: `Tebiki.search.shard(kind, n, "<base64 of the raw-DEFLATEd JSON>");`.
+    /// From `file://` only what a script carries can be loaded, so the compressed bytes travel
+    /// as a base64 string; search-core.js `decodeShard` inflates them.
+    static func script(_ kind: String, _ n: Int, json: Data) throws -> Data {
+        var d = Data("Tebiki.search.shard(\"\(kind)\",\(n),\"".utf8)
+        d.append(try Deflate.compress(json).base64EncodedData())
+        d.append(Data("\");\n".utf8))
         return d
     }
 
-    /// The shard script of a value, written in one buffer.
-    static func script<T: JSONWritable>(_ kind: String, _ n: Int, _ value: T) -> Data {
-        var w = JSONWriter()
-        w.raw("Tebiki.search.shard(\"\(kind)\",\(n),")
-        value.write(to: &w)
-        w.raw(");\n")
-        return w.takeData()
+    static func script<T: JSONWritable>(_ kind: String, _ n: Int, _ value: T) throws -> Data {
+        try script(kind, n, json: value.json())
     }
 
     static func fileName(_ kind: String, _ n: Int) -> String {
@@ -239,29 +237,65 @@ enum SearchShards {
 
     // MARK: Files
 
-    static func files(_ index: Indexer.Index, build: String) throws -> [OutputFile] {
+    static func files(_ index: Indexer.Index) throws -> [OutputFile] {
         let sink = CollectingSink()
-        try files(index, build: build, into: sink)
+        try files(index, into: sink)
         return sink.files
     }
 
-    /// Writes every shard into `sink`; the shards of a kind are serialised in parallel.
-    static func files(_ index: Indexer.Index, build: String, into sink: OutputSink) throws {
-        var manifest = try files(index, into: sink)
-        manifest.build = build
+    /// Writes every shard into `sink` (the shards of a kind are serialised in parallel), then
+    /// the manifest and `index.json`, which name the build by a hash of every shard.
+    static func files(_ index: Indexer.Index, into sink: OutputSink) throws {
+        var (manifest, hashes) = try shards(index, into: sink)
+        var build = Data()
+        for h in hashes { withUnsafeBytes(of: h.littleEndian) { build.append(contentsOf: $0) } }
+        manifest.build = String(Indexer.fnv1a32(build), radix: 16)
         try sink.put(OutputFile(path: "search/manifest.js", data: script("m", 0, manifest)))
+        let entry = EntryPoint(version: index.version, build: manifest.build, docs: manifest.docs,
+                               docsPerShard: manifest.docsPerShard, shards: manifest.shards)
+        try sink.put(OutputFile(path: "search/index.json", data: entry.json(pretty: true)))
     }
 
-    /// Writes every shard but the manifest, which is returned (its `build` left empty).
-    static func files(_ index: Indexer.Index, into sink: OutputSink) throws -> Manifest {
-        func put<T: JSONWritable>(_ kind: String, _ n: Int, _ value: T) throws {
-            try sink.put(OutputFile(path: "search/" + fileName(kind, n), data: script(kind, n, value)))
+    /// `search/index.json`: what a tool needs to read the index from the shards (the data is
+    /// in them; docs/search.md "Sharded form").
+    struct EntryPoint: JSONWritable {
+        var format = 2
+        var version: Int
+        var build: String
+        var encoding = "deflate-raw+base64"
+        var docs: Int
+        var docsPerShard: Int
+        var shards: Counts
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            w.key("build"); w.string(build)
+            w.key("call"); w.string("Tebiki.search.shard(kind, n, data)")
+            w.key("docs"); w.int(docs)
+            w.key("docsPerShard"); w.int(docsPerShard)
+            w.key("encoding"); w.string(encoding)
+            w.key("files"); w.beginObject()
+            w.key("d"); w.string("d-{n}.js"); w.key("f"); w.string("filters.js"); w.key("k"); w.string("k-{n}.js")
+            w.key("m"); w.string("manifest.js"); w.key("p"); w.string("p-{n}.js"); w.key("t"); w.string("t-{n}.js")
+            w.endObject()
+            w.key("format"); w.int(format)
+            w.key("shards"); shards.write(to: &w)
+            w.key("version"); w.int(version)
+            w.endObject()
+        }
+    }
+
+    /// Writes every shard but the manifest, which is returned (its `build` left empty) with
+    /// the FNV-1a of each file written, in a fixed order.
+    static func shards(_ index: Indexer.Index, into sink: OutputSink) throws -> (Manifest, [UInt32]) {
+        var hashes: [UInt32] = []
+        func put<T: JSONWritable>(_ kind: String, _ n: Int, _ value: T) throws -> UInt32 {
+            let data = try script(kind, n, value)
+            try sink.put(OutputFile(path: "search/" + fileName(kind, n), data: data))
+            return Indexer.fnv1a32(data)
         }
         func putAll<T: JSONWritable>(_ kind: String, _ count: Int, _ value: (Int) -> T) throws {
-            let errors = Builder.parallelMap(Array(0..<count)) { n -> Error? in
-                do { try put(kind, n, value(n)); return nil } catch { return error }
-            }
-            if let e = errors.compactMap({ $0 }).first { throw e }
+            let results = Builder.parallelMap(Array(0..<count)) { n in Swift.Result { try put(kind, n, value(n)) } }
+            hashes += try results.map { try $0.get() }
         }
 
         // Postings, by hash of the token.
@@ -309,7 +343,7 @@ enum SearchShards {
         }
 
         // Facets for filtering, loaded only when a filter is set.
-        try put("f", 0, index.docs.map { facetRow($0, facets: index.facets) })
+        hashes.append(try put("f", 0, index.docs.map { facetRow($0, facets: index.facets) }))
 
         var status: [String: String] = [:]
         var glossary: [GlossaryEntry] = []
@@ -323,11 +357,12 @@ enum SearchShards {
                 glossary.append(GlossaryEntry(doc: i, title: doc.title, url: doc.url))
             }
         }
-        return Manifest(version: index.version, fields: index.fields, weights: index.weights, synonyms: index.synonyms,
+        let manifest = Manifest(version: index.version, fields: index.fields, weights: index.weights, synonyms: index.synonyms,
                                 variants: index.variants, facets: index.facets, grades: index.grades, docs: index.docs.count, docsPerShard: perShard,
                                 shards: Counts(p: p, t: t, k: k, d: d), status: status, long: long,
                                 keyChars: String(String.UnicodeScalarView(keyChars.sorted { $0.value < $1.value })),
                                 glossary: glossary, kinds: kinds, build: "")
+        return (manifest, hashes)
     }
 
     /// A run of consecutive documents of one kind (the ranking weighs kinds, and the page
