@@ -10,8 +10,10 @@ enum Deflate {
         var description: String { "zlib error \(code)" }
     }
 
-    /// Level 6 (zlib's default): level 9 saved about 1 % of the shards' bytes for twice the time.
-    static func compress(_ input: Data, level: Int32 = 6) throws -> Data {
+    /// Level 4: on the shards of 10,000 generated pages (45.6 MB of JSON) level 6, zlib's
+    /// default, wrote 7 % fewer bytes (12.7 against 13.6 MB in base64) for 2.3 times the CPU
+    /// (1.6 against 0.7 s), level 1 15 % more bytes for 0.5 s.
+    static func compress(_ input: Data, level: Int32 = 4) throws -> Data {
         var stream = z_stream()
         // windowBits −15: raw DEFLATE with a 32 KiB window.
         var rc = deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
