@@ -30,7 +30,8 @@ private func parseShard(_ data: Data) throws -> (kind: String, n: Int, data: Any
     let inner = text.dropFirst(head.count).dropLast(tail.count)
     let args = try #require(try JSONSerialization.jsonObject(with: Data(("[" + inner + "]").utf8)) as? [Any])
     // The data is the JSON, raw-DEFLATEd, in base64.
-    let packed = try #require(Data(base64Encoded: try #require(args[2] as? String)))
+    let text64 = try #require(args[2] as? String)
+    let packed = try #require(Data(base64Encoded: text64))
     let json = try Deflate.decompress(packed)
     return (try #require(args[0] as? String), try #require(args[1] as? Int),
             try JSONSerialization.jsonObject(with: json, options: .fragmentsAllowed))
