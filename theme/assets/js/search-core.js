@@ -1166,8 +1166,13 @@
     const bin = atob(data);
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-    return JSON.parse(await new Response(stream).text());
+    // Written straight into the stream: a Blob's stream costs Chromium more (its blob
+    // registry), about 1.5 times the decoding time of a cold query's shards.
+    const inflate = new DecompressionStream('deflate-raw');
+    const writer = inflate.writable.getWriter();
+    writer.write(bytes).catch(() => {});
+    writer.close().catch(() => {});
+    return JSON.parse(await new Response(inflate.readable).text());
   }
 
   const inbox = new Map();
