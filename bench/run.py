@@ -275,7 +275,7 @@ def output_sizes(out_t: Path, out_h: Path) -> dict:
 def browser_search(out_t: Path, out_h: Path) -> dict:
     """The search as a user meets it, for both engines on the pages just built: Tebiki from
     file:// (scripts/search-metrics.py: Enter → results and search() cold and warm, the bytes a
-    cold query loads), Pagefind (on Hugo's output, which needs HTTP) through its JS API as
+    cold query loads and search-core.js), Pagefind (on Hugo's output, which needs HTTP) through its JS API as
     scripts/search-vs-pagefind.py does (cold: pagefind.js imported, search() and data() of the
     first 5 results; bytes counted at the server). Same 30 queries, one headless Chromium."""
     import importlib
