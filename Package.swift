@@ -23,10 +23,18 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // zlib: the search shards are raw DEFLATE (Search/Deflate.swift), which the browser
+        // inflates with DecompressionStream('deflate-raw').
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "TebikiCore",
             dependencies: [
                 "CCmarkGFM",
+                "CZlib",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")],

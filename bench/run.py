@@ -53,6 +53,9 @@ TARGET_RATIO = 0.5     # full build of 10,000 pages with search index <= 0.5 x H
 TARGET_REBUILD = 0.05  # rebuild with nothing changed <= 5% of the full build
 TARGET_RSS_MB = 500    # peak memory at 10,000 pages
 TARGET_EDIT = 0.10     # rebuild after a one-page edit <= 10% of the full build
+BROWSER_N = 10000      # the size at which the browser search step runs (both engines)
+TARGET_COLD_MS = 150   # Enter → results, cold, median
+TARGET_WARM_P95_MS = 16  # search() warm, p95
 
 # Where the outputs go. The sources are always read from bench/out/nN/.
 STORAGES = ("disk", "memory")
@@ -301,7 +304,75 @@ def output_sizes(out_t: Path, out_h: Path) -> dict:
     }
 
 
-def run_size(n: int, runs: int, storages: list[str], tebiki: str, pagefind: str, max_wait: float) -> list[dict]:
+def browser_search(out_t: Path, out_h: Path) -> dict:
+    """The search as a user meets it, for both engines on the pages just built: Tebiki from
+    file:// (scripts/search-metrics.py: Enter → results and search() cold and warm, the bytes a
+    cold query loads and search-core.js), Pagefind (on Hugo's output, which needs HTTP) through its JS API as
+    scripts/search-vs-pagefind.py does (cold: pagefind.js imported, search() and data() of the
+    first 5 results; bytes counted at the server). Same 30 queries, one headless Chromium."""
+    import importlib
+    sys.path.insert(0, str(REPO / "scripts"))
+    metrics = importlib.import_module("search-metrics")
+    vs = importlib.import_module("search-vs-pagefind")
+    driver = metrics.browser()
+    counter = vs.Counter()
+    server, base = vs.serve_counting(str(out_h), counter)
+    (out_h / "blank.html").write_text("<!doctype html><html lang=ja><meta charset=utf-8><title>blank</title></html>")
+    pf = []
+    try:
+        tb = metrics.measure(driver, str(out_t))
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        for q in metrics.QUERIES:
+            driver.get(base + "blank.html")
+            counter.reset()
+            r = driver.execute_async_script(vs.PF_JS, q)
+            if "error" in r:
+                raise RuntimeError(f"pagefind: {q}: {r['error']}")
+            pf.append({"q": q, "cold_ms": r["cold"], "warm_ms": r["warm"], "bytes": counter.bytes, "files": counter.files})
+    finally:
+        server.shutdown()
+        driver.quit()
+        (out_h / "blank.html").unlink(missing_ok=True)
+    med, p95 = statistics.median, metrics.p95
+    # As Pagefind's count includes pagefind.js and its WebAssembly, Tebiki's includes search-core.js.
+    core = (out_t / "assets/js/search-core.js").stat().st_size
+    for r in tb:
+        r["bytes"] += core
+    return {
+        "queries": len(tb),
+        "tebiki": {"enter_cold_ms": (med(r["enter_cold_ms"] for r in tb), p95([r["enter_cold_ms"] for r in tb])),
+                   "search_cold_ms": (med(r["search_cold_ms"] for r in tb), p95([r["search_cold_ms"] for r in tb])),
+                   "search_warm_ms": (med(r["search_warm_ms"] for r in tb), p95([r["search_warm_ms"] for r in tb])),
+                   "bytes": (med(r["bytes"] for r in tb), max(r["bytes"] for r in tb)),
+                   "files": med(r["files"] for r in tb)},
+        "pagefind": {"search_cold_ms": (med(r["cold_ms"] for r in pf), p95([r["cold_ms"] for r in pf])),
+                     "search_warm_ms": (med(r["warm_ms"] for r in pf), p95([r["warm_ms"] for r in pf])),
+                     "bytes": (med(r["bytes"] for r in pf), max(r["bytes"] for r in pf)),
+                     "files": med(r["files"] for r in pf)},
+    }
+
+
+def browser_lines(results: list[dict]) -> list[str]:
+    r = next((x for x in ordered(results) if x.get("browser")), None)
+    if not r:
+        return []
+    b, t, f = r["browser"], r["browser"]["tebiki"], r["browser"]["pagefind"]
+    kb = lambda v: f"{v / 1024:,.0f} KB"
+    return [
+        f"- Search in the browser at N={r['n']:,} ({b['queries']} queries, headless Chromium, {WHERE[r['storage']]}): "
+        f"Tebiki from `file://`, Enter → results cold median {t['enter_cold_ms'][0]:.0f} ms (p95 {t['enter_cold_ms'][1]:.0f}; "
+        f"target ≤ {TARGET_COLD_MS}), `search()` cold {t['search_cold_ms'][0]:.0f} / p95 {t['search_cold_ms'][1]:.0f} ms, "
+        f"warm {t['search_warm_ms'][0]:.1f} / p95 {t['search_warm_ms'][1]:.1f} ms (target p95 ≤ {TARGET_WARM_P95_MS}); "
+        f"first-query bytes median {kb(t['bytes'][0])} (max {kb(t['bytes'][1])}, {t['files']:.0f} files). "
+        f"Pagefind over HTTP (search + data() of 5 results): cold {f['search_cold_ms'][0]:.0f} / p95 "
+        f"{f['search_cold_ms'][1]:.0f} ms, warm {f['search_warm_ms'][0]:.1f} / p95 {f['search_warm_ms'][1]:.1f} ms, "
+        f"first-query bytes median {kb(f['bytes'][0])} (max {kb(f['bytes'][1])}, {f['files']:.0f} files).",
+    ]
+
+
+def run_size(n: int, runs: int, storages: list[str], tebiki: str, pagefind: str, max_wait: float,
+             browser: bool = True) -> list[dict]:
     """Measures N in each storage, interleaved: run i measures the disk sequence, then the memory one.
     Returns one result per storage."""
     src = OUT / f"n{n}"
@@ -339,6 +410,11 @@ def run_size(n: int, runs: int, storages: list[str], tebiki: str, pagefind: str,
         results.append({"n": n, "storage": storage, "gen": gen, "res": st["res"],
                         "sizes": output_sizes(st["out_t"], st["out_h"]),
                         "other": (statistics.median(other), max(other)), "runs": runs, "retried": st["retried"]})
+    if browser and n == BROWSER_N:
+        # Once, on the last run's outputs (the first storage: the pages are the same).
+        st = state[storages[0]]
+        print(f"N={n}: search in the browser (Tebiki and Pagefind)", file=sys.stderr)
+        results[0]["browser"] = browser_search(st["out_t"], st["out_h"])
     if "memory" in state:  # GBs at N=50,000: free them before the next size
         shutil.rmtree(output_base("memory", n), ignore_errors=True)
     return results
@@ -489,7 +565,7 @@ def observations(results: list[dict]) -> list[str]:
         f"- Search index: Tebiki's `search/` is {mb(s['tebiki_index'][0])} in {s['tebiki_index'][1]:,} files; "
         f"Pagefind's `pagefind/` is {mb(s['pagefind_index'][0])} in {s['pagefind_index'][1]:,} files "
         f"(compressed fragments, loaded on demand).",
-    ]
+    ] + browser_lines(results)
 
     def cpu(r: dict, key: str) -> str:
         system = median_of(r, key, "sys")
@@ -569,7 +645,7 @@ PHASES = [
     ("  of which Mustache (MustacheTemplate.render)", r"^MustacheTemplate\.render\(context:\)"),
     ("  of which Markdown to HTML, from the templates (Markdown.render)", r"^static Markdown\.render\("),
     ("  of which HTML escaping of template values (String.htmlEscape)", r"^String\.htmlEscape\(\)"),
-    ("search index (Indexer.searchIndex / Indexer.searchFiles)", r"^static Indexer\.search(Index|Files)\("),
+    ("search index (Indexer.searchIndexValue / Indexer.searchFiles)", r"^static Indexer\.search(IndexValue|Files)\("),
     ("  of which JSON writing of the complete index (Indexer.Index.write)", r"^Indexer\.Index\.write\(to:\)"),
     ("  of which the shards (SearchShards.files)", r"^static SearchShards\.files\(_:build:into:\)"),
     ("  of which tokenising (SearchText.tokens)", r"^static SearchText\.tokens\(_:\)"),
@@ -858,6 +934,8 @@ def main() -> None:
     p.add_argument("--report-only", action="store_true",
                    help="rewrite docs/benchmarks.md from bench/out/results.json of the last run, measuring nothing")
     p.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    p.add_argument("--no-browser", action="store_true",
+                   help=f"skip the search-in-the-browser step at N={BROWSER_N} (needs Chromium and selenium)")
     p.add_argument("--storage", choices=("disk", "memory", "both"), default="both",
                    help="where the outputs go: disk (bench/out/nN), memory (/dev/shm/tebiki-bench/nN, a tmpfs) "
                         "or both, interleaved within each run (default both)")
@@ -910,7 +988,7 @@ def main() -> None:
         try:
             for n in sizes:
                 results += run_size(n, args.scale_runs if n >= 50000 else args.runs, storages, tebiki, pagefind,
-                                    args.max_wait)
+                                    args.max_wait, browser=not args.no_browser)
         finally:
             if "memory" in storages:
                 shutil.rmtree(MEMORY_ROOT, ignore_errors=True)

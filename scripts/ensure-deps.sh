@@ -2,7 +2,7 @@
 # Installs what a target needs on a fresh Debian machine, quietly when it is already there.
 # usage: scripts/ensure-deps.sh build|test|bench|eval
 set -eu
-need_debs="libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config"
+need_debs="libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev pkg-config"
 need_pips=""
 case "${1:-build}" in
   build) ;;

@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+from search_index import load_index, read_shard
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -19,7 +20,7 @@ QUERIES = [
 OPTIONS = [{}, {"limit": 8}, {"includeRetired": True}, {"filters": {"phase": ["contract"]}},
            {"filters": {"form": ["cloud"]}, "limit": 5}]
 
-# The complete index comes from the test (read from search/index.json on disk): a page opened
+# The complete index comes from the test (put together from the shards on disk): a page opened
 # from file:// cannot fetch it, and the site no longer ships it as a script.
 COMPARE_JS = """
 const [queries, options, indexJSON] = [arguments[0], arguments[1], arguments[2]], done = arguments[arguments.length - 1];
@@ -56,10 +57,8 @@ def open_search(browser, base, q=""):
 def test_site_has_the_sharded_form(site_dir):
     folder = os.path.join(site_dir, "search")
     names = set(os.listdir(folder))
-    with open(os.path.join(folder, "manifest.js"), encoding="utf-8") as f:
-        text = f.read()
-    assert text.startswith('Tebiki.search.shard("m",0,{') and text.endswith(");\n")
-    manifest = json.loads(text[len('Tebiki.search.shard("m",0,'):-3])
+    kind, n, manifest = read_shard(folder, "manifest.js")
+    assert (kind, n) == ("m", 0)
     counts = manifest["shards"]
     for kind in "ptkd":
         assert counts[kind] >= 1
@@ -67,19 +66,22 @@ def test_site_has_the_sharded_form(site_dir):
     assert "filters.js" in names and "index.json" in names
     assert "index.js" not in names  # the complete index is written once, as JSON
     with open(os.path.join(folder, "index.json"), encoding="utf-8") as f:
-        index = json.load(f)
+        entry = json.load(f)
+    assert entry["shards"] == counts and entry["build"] == manifest["build"]
+    assert entry["encoding"] == "deflate-raw+base64"
+    index = load_index(site_dir)
     assert manifest["docs"] == len(index["docs"])
     assert manifest["docsPerShard"] * counts["d"] >= len(index["docs"])
-    assert manifest["hash"] == "fnv1a32" and manifest["fields"] == index["fields"]
+    assert manifest["hash"] == "fnv1a32"
     # The manifest is small: no postings, no document texts.
-    assert os.path.getsize(os.path.join(folder, "manifest.js")) < os.path.getsize(os.path.join(folder, "index.json")) / 20
+    whole = sum(os.path.getsize(os.path.join(folder, f)) for f in names)
+    assert os.path.getsize(os.path.join(folder, "manifest.js")) < whole / 20
 
 
 def test_sharded_results_equal_the_complete_index(browser, base, site_dir):
     open_search(browser, base)
     browser.set_script_timeout(120)
-    with open(os.path.join(site_dir, "search", "index.json"), encoding="utf-8") as f:
-        index_json = f.read()
+    index_json = json.dumps(load_index(site_dir), ensure_ascii=False)
     r = browser.execute_async_script(COMPARE_JS, QUERIES, OPTIONS, index_json)
     assert "error" not in r, r.get("error")
     assert r["n"] == len(QUERIES) * len(OPTIONS)
@@ -97,7 +99,8 @@ def test_a_query_loads_only_what_it_needs(browser, base, site_dir):
     assert "index.js" not in loaded and "filters.js" not in loaded
     assert not any(f.startswith(("t-", "k-")) for f in loaded), loaded  # no prefix, not an ID
     total = sum(os.path.getsize(os.path.join(site_dir, "search", f)) for f in loaded)
-    assert total < os.path.getsize(os.path.join(site_dir, "search", "index.json")), (total, loaded)
+    whole = sum(os.path.getsize(os.path.join(site_dir, "search", f)) for f in os.listdir(os.path.join(site_dir, "search")))
+    assert total < whole / 2, (total, loaded)
     n = len(browser.find_elements(By.CSS_SELECTOR, "#search-results > li.search-result"))
     assert n > 0
     # No shard <script> elements are left in the page.

@@ -25,6 +25,7 @@ import pytest
 
 from conftest import ROOT, TEBIKI
 from pdfutil import page_texts, print_with_css_page_size, squash
+from search_index import load_index
 
 FIXTURE = os.path.join(ROOT, "Tests", "Fixtures", "sites", "xss")
 
@@ -161,8 +162,7 @@ def html_pages(site):
 
 
 def index_docs(site):
-    with open(os.path.join(site, "search", "index.json"), encoding="utf-8") as f:
-        return json.load(f)
+    return load_index(site)
 
 
 def main_text(driver):

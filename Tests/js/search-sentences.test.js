@@ -10,7 +10,8 @@ const path = require('path');
 const core = require('../../theme/assets/js/search-core.js');
 
 const file = process.env.TEBIKI_INDEX_JSON || path.join(__dirname, '..', '..', '_site', 'search', 'index.json');
-const index = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
+const { loadIndex } = require('./support/site-index.js');
+const index = fs.existsSync(file) ? loadIndex(file) : null;
 
 // [query, [acceptable "doc section" answers], top-k where one must appear]
 const CASES = [

@@ -10,6 +10,7 @@ const vm = require('node:vm');
 
 const core = require('../../theme/assets/js/search-core.js');
 const { shardIndex, memoryLoader, pack } = require('./support/shard-writer.js');
+const { readShard, loadIndex } = require('./support/site-index.js');
 
 const { normalize, tokenize, search, createShardedSearch } = core;
 
@@ -243,9 +244,18 @@ test('sharded search: a cold searcher per query loads only what the query needs'
 test('sharded search: the default site index, when built (_site/search/index.json)', async (t) => {
   const file = process.env.TEBIKI_INDEX_JSON || path.join(__dirname, '..', '..', '_site', 'search', 'index.json');
   if (!fs.existsSync(file)) { t.skip('no built site'); return; }
-  const index = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const index = loadIndex(file);
   const queries = FIXED_QUERIES.concat(['外部委託', '委託先の選定', 'クラウドサービス 約款', 'isms認証', 'ASP', 'hb-subcontracting-limit', '9.3.5']);
   await compareAll(index, queries, [{}, { limit: 8 }, { filters: { phase: ['contract'] } }], { p: 5, t: 3, k: 2, docsPerShard: 2 });
+});
+
+test('decodeShard: base64 of raw DEFLATE → the JSON value; other values as they are', async () => {
+  const value = { 委託: [5, 12, 0, 7], text: '再委託の承認'.repeat(50) };
+  const packed = require('zlib').deflateRawSync(Buffer.from(JSON.stringify(value))).toString('base64');
+  assert.deepStrictEqual(await core.decodeShard(packed), value);
+  const plain = [1, 2];
+  assert.equal(await core.decodeShard(plain), plain);
+  await assert.rejects(core.decodeShard(Buffer.from('not deflate').toString('base64')));
 });
 
 test('sharded search: a failed shard rejects and is retried', async () => {
@@ -273,13 +283,8 @@ test('sharded search: an incomplete document shard is an error, not a hang', asy
 // ---------------------------------------------------------------------------------------------
 
 function siteFiles(dir) {
-  const read = (name) => {
-    const text = fs.readFileSync(path.join(dir, 'search', name), 'utf8');
-    let got;
-    vm.runInThisContext('(function (Tebiki) {' + text + '})')({ search: { shard: (k, n, data) => { got = { kind: k, n, data }; } } });
-    return got;
-  };
-  return { read, index: JSON.parse(fs.readFileSync(path.join(dir, 'search', 'index.json'), 'utf8')) };
+  const read = (name) => readShard(path.join(dir, 'search'), name);
+  return { read, index: loadIndex(path.join(dir, 'search', 'index.json')) };
 }
 
 test('sharded search: the files Indexer.swift wrote (TEBIKI_SITE or _site)', async (t) => {
@@ -299,7 +304,18 @@ test('sharded search: the files Indexer.swift wrote (TEBIKI_SITE or _site)', asy
       assert.deepStrictEqual(got.data, f.data, name);
     }
   }
-  const searcher = createShardedSearch(async (kind, n) => read(core.shardFile(kind, n)).data);
+  // The page's path: the file's string as written, decoded by search-core.js (DecompressionStream).
+  const raw = (name) => {
+    let data;
+    vm.runInThisContext('(function (Tebiki) {' + fs.readFileSync(path.join(dir, 'search', name), 'utf8') + '})')({ search: { shard: (k, n, d) => { data = d; } } });
+    return data;
+  };
+  assert.equal(typeof raw('p-0.js'), 'string');
+  const entry = JSON.parse(fs.readFileSync(path.join(dir, 'search', 'index.json'), 'utf8'));
+  assert.equal(entry.encoding, 'deflate-raw+base64');
+  assert.deepStrictEqual(entry.shards, manifest.shards);
+  assert.equal(entry.build, manifest.build);
+  const searcher = createShardedSearch(async (kind, n) => raw(core.shardFile(kind, n)));
   const queries = FIXED_QUERIES.concat(['外部委託', '委託先の選定', 'クラウドサービス 約款', 'isms認証', 'ASP', '9.3.5']);
   for (const q of queries) {
     for (const o of [{}, { limit: 8 }, { filters: { phase: ['contract'] } }]) {

@@ -29,7 +29,12 @@ private func parseShard(_ data: Data) throws -> (kind: String, n: Int, data: Any
     #expect(text.hasPrefix(head) && text.hasSuffix(tail))
     let inner = text.dropFirst(head.count).dropLast(tail.count)
     let args = try #require(try JSONSerialization.jsonObject(with: Data(("[" + inner + "]").utf8)) as? [Any])
-    return (try #require(args[0] as? String), try #require(args[1] as? Int), args[2])
+    // The data is the JSON, raw-DEFLATEd, in base64.
+    let text64 = try #require(args[2] as? String)
+    let packed = try #require(Data(base64Encoded: text64))
+    let json = try Deflate.decompress(packed)
+    return (try #require(args[0] as? String), try #require(args[1] as? Int),
+            try JSONSerialization.jsonObject(with: json, options: .fragmentsAllowed))
 }
 
 private func unpack(_ packed: [Int]) -> [Int] {
@@ -126,20 +131,34 @@ struct SearchShardsTests {
 
     @Test func filesReassembleTheIndex() throws {
         let index = sampleIndex()
-        let files = try SearchShards.files(index, build: "abc")
+        let files = try SearchShards.files(index)
         var byName: [String: (kind: String, n: Int, data: Any)] = [:]
+        var entry: [String: Any] = [:]
         for f in files {
             #expect(f.path.hasPrefix("search/"))
+            if f.path == "search/index.json" {
+                entry = try #require(try JSONSerialization.jsonObject(with: f.data) as? [String: Any])
+                continue
+            }
             byName[String(f.path.dropFirst("search/".count))] = try parseShard(f.data)
         }
         let manifest = try #require(byName["manifest.js"]?.data as? [String: Any])
         let counts = try #require(manifest["shards"] as? [String: Int])
         #expect(manifest["docs"] as? Int == index.docs.count)
         #expect(manifest["hash"] as? String == "fnv1a32")
-        #expect(manifest["build"] as? String == "abc")
+        let build = try #require(manifest["build"] as? String)
+        #expect(!build.isEmpty && entry["build"] as? String == build)
+        #expect(entry["encoding"] as? String == "deflate-raw+base64")
+        #expect(entry["shards"] as? [String: Int] == manifest["shards"] as? [String: Int])
+        #expect(entry["docs"] as? Int == index.docs.count)
+        // Another index is another build.
+        var other = index
+        other.docs[0].text += "。"
+        let otherManifest = try #require(try SearchShards.files(other).first { $0.path == "search/manifest.js" })
+        #expect((try parseShard(otherManifest.data).data as? [String: Any])?["build"] as? String != build)
         #expect(manifest["status"] as? [String: String] == ["1": "retired", "3": "renamed"])
         #expect((manifest["glossary"] as? [[Any]])?.map { $0[0] as? Int } == [2])
-        #expect(files.count == counts.values.reduce(0, +) + 2)
+        #expect(files.count == counts.values.reduce(0, +) + 3)
 
         var postings: [String: [Int]] = [:]
         for n in 0..<counts["p"]! {
@@ -178,9 +197,18 @@ struct SearchShardsTests {
     @Test func shardCountsGrowWithTheSite() throws {
         var index = sampleIndex()
         for i in 0..<3000 { index.postings["tok\(i)"] = Array(repeating: [Int32(i % 5), 3, 1], count: 40).flatMap { $0 } }
-        let files = try SearchShards.files(index, build: "x")
+        let files = try SearchShards.files(index)
         let p = files.filter { $0.path.hasPrefix("search/p-") }
         #expect(p.count > 1)
         #expect(p.allSatisfy { $0.data.count < 2 * SearchShards.postingsShardBytes })
+    }
+
+    @Test func deflateRoundTrips() throws {
+        let text = Data(String(repeating: "委託先の選定基準を定める。", count: 200).utf8)
+        let packed = try Deflate.compress(text)
+        #expect(packed.count < text.count / 10)
+        #expect(try Deflate.decompress(packed) == text)
+        #expect(try Deflate.decompress(try Deflate.compress(Data())) == Data())
+        #expect(throws: Deflate.Failure.self) { try Deflate.decompress(Data([0xFF, 0xFF, 0xFF])) }
     }
 }

@@ -60,8 +60,10 @@
         s.remove();
         const data = core.takeShard(kind, n);
         if (data === undefined) { reject(new Error('search shard ' + s.src + ' is empty')); return; }
-        if (kind === 'm') build = encodeURIComponent(data.build || '');
-        resolve(data);
+        resolve(core.decodeShard(data).then((value) => {
+          if (kind === 'm') build = encodeURIComponent((value && value.build) || '');
+          return value;
+        }));
       };
       s.onerror = () => { s.remove(); reject(new Error('search shard ' + s.src + ' failed to load')); };
       (doc.head || doc.documentElement).appendChild(s);
