@@ -93,9 +93,12 @@ struct Serve: ParsableCommand {
     var port: UInt16 = 8000
     @Option(name: .long, help: "待ち受けるアドレス（既定: 127.0.0.1。0.0.0.0 にすると同じネットワークの誰でも見られます）")
     var host: String = "127.0.0.1"
+    @Flag(name: .long, help: "下書き（draft: true）のページも含めて配信する（ページに「下書き」の印が付きます）")
+    var drafts = false
 
     func run() throws {
-        let code = PreviewServer.run(.init(source: URL(fileURLWithPath: options.source), output: output, host: host, port: port, tool: toolIdentity()))
+        let code = PreviewServer.run(.init(source: URL(fileURLWithPath: options.source), output: output, host: host, port: port,
+                                           tool: toolIdentity(), drafts: drafts))
         if code != 0 { throw ExitCode(code) }
     }
 }
