@@ -96,18 +96,23 @@ def test_search_filters_are_the_sites_own_facets(browser, second_site):
         lambda b: b.find_element(By.ID, "search-results").get_attribute("data-state") == "done")
     legends = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#search-filters legend")]
     assert legends == ["時期", "施設"]
-    titles = sorted(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".search-result-title"))
-    assert titles == ["避難所を開設する", "避難訓練を行う"]
+    rule_titles = lambda b: sorted(e.text for e in b.find_elements(By.CSS_SELECTOR, ".search-result.kind-requirement .search-result-title"))
+    assert rule_titles(browser) == ["避難所を開設する", "避難訓練を行う"]
+    # The site's own words label the kinds of result.
+    kinds = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".search-result .badge-kind")}
+    assert "取組" in kinds and "規定" not in kinds
     # Filter by a stage value: only the requirement for that stage stays, and the address keeps it.
     browser.find_element(By.CSS_SELECTOR, "#search-filters input[name=timing][value=disaster]").click()
     WebDriverWait(browser, WAIT).until(
-        lambda b: [e.text for e in b.find_elements(By.CSS_SELECTOR, ".search-result-title")] == ["避難所を開設する"])
+        lambda b: rule_titles(b) == ["避難所を開設する"])
     assert "timing=disaster" in browser.current_url
-    # A graded facet filters by values with a grade other than `na` (`none` here is just a grade).
+    # A graded facet filters by values with a grade other than `na`.
     open_page(browser, second_site, "search.html?q=%E9%81%BF%E9%9B%A3&building=main")
     WebDriverWait(browser, WAIT).until(
         lambda b: b.find_element(By.ID, "search-results").get_attribute("data-state") == "done")
     assert browser.find_element(By.CSS_SELECTOR, "#search-filters input[name=building][value=main]").is_selected()
+    # 避難所を開設する is `na` (does not apply) for 本館: left out.
+    assert rule_titles(browser) == ["避難訓練を行う"]
     status = browser.find_element(By.ID, "search-status").text
     assert "検索結果" in status
     body = browser.find_element(By.TAG_NAME, "body").text

@@ -414,7 +414,7 @@ struct PageRenderer {
         ["terms": .list(model.glossary.map { t -> TemplateValue in
             var d = item(t, root: root)
             d["reading"] = .string(t.reading ?? "")
-            d["synonyms"] = .string(t.synonyms.joined(separator: "、"))
+            d["synonyms"] = .string(t.synonyms.joined(separator: theme.strings["list_separator"]))
             return d
         })]
     }
@@ -485,7 +485,7 @@ struct PageRenderer {
     /// Source and edition for the printed footer: taken from content, never from the clock.
     func checklistFooter(_ c: ContentPage) -> String {
         let docs = (c.sources.map(\.doc) + c.items.compactMap { model.byID[$0.requirement]?.sources.first?.doc }).uniqued()
-        return docs.compactMap { model.sourceByKey[$0] }.map { "\($0.title)（\($0.edition)）" }.joined(separator: "／")
+        return docs.compactMap { model.sourceByKey[$0] }.map { theme.strings.format("source_with_edition", ["title": $0.title, "edition": $0.edition]) }.joined(separator: theme.strings["group_separator"])
     }
 
     func scenarioContext(_ s: ContentPage, _ root: String) -> TemplateValue {
