@@ -77,6 +77,28 @@ import Testing
         }
     }
 
+    /// The default site's facet keys (phase, form, info, subcontract, role, org, category) as
+    /// quoted strings in Swift or in the theme's scripts: only site.yml may name them. DOM words
+    /// that happen to be spelt the same (`setAttribute('role', …)`, `closest('form')`) do not count.
+    @Test func noFacetKeyOfTheDefaultSiteInCode() throws {
+        var d = Diagnostics()
+        let text = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent("site.yml"), encoding: .utf8)
+        let keys = try #require(ConfigLoader.load(text: text, path: "site.yml", diagnostics: &d)).facets.map(\.key)
+        #expect(keys.count >= 6)
+        var files: [(String, String)] = Theme.builtin.filter { $0.key.hasSuffix(".js") }.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }
+        let sources = Fixtures.repoRoot.appendingPathComponent("Sources")
+        for case let url as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where url.pathExtension == "swift" {
+            files.append((url.path, try String(contentsOf: url, encoding: .utf8)))
+        }
+        for (path, code) in files {
+            let uncommented = code.replacing(/\/\*[\s\S]*?\*\//, with: "").replacing(/\/\/.*/, with: "")
+                .replacing(/(setAttribute|getAttribute|closest)\('(role|form)'/, with: "")
+            for key in keys {
+                #expect(!uncommented.contains("'\(key)'") && !uncommented.contains("\"\(key)\""), "\(path) names the facet key \(key)")
+            }
+        }
+    }
+
     @Test func everyStringTheScriptsUseExists() throws {
         var d = Diagnostics()
         let theme = try #require(Theme.load(folder: "theme", source: SiteSource(files: [:]), diagnostics: &d))
