@@ -180,3 +180,8 @@ def test_markdown_image_and_anchors_work_from_disk(browser, second_site):
     link.click()
     assert browser.current_url.endswith("rules/shelter.html#%E9%8D%B5%E3%81%AE%E7%A2%BA%E8%AA%8D")
     assert browser.find_element(By.ID, "鍵の確認").tag_name == "h2"
+    # Written from the Markdown file to static/ (as an editor previews it): rewritten, shown.
+    img = browser.find_element(By.CSS_SELECTOR, ".prose img")
+    assert img.get_attribute("alt") == "体育館の配置図"
+    assert img.get_attribute("src").endswith("/img/route.svg")
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) == 120

@@ -85,7 +85,7 @@ public enum Markdown {
             var unsafeNodes: [OpaquePointer] = []
             walk(root) { node, entering in
                 let type = cmark_node_get_type(node)
-                if entering, type == CMARK_NODE_LINK, let url = cmark_node_get_url(node) {
+                if entering, type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) {
                     if case let .replace(new) = resolve(String(cString: url)) { cmark_node_set_url(node, new) }
                 }
                 if entering, options.filterURLs, type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE,

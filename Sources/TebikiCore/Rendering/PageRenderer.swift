@@ -201,7 +201,7 @@ struct PageRenderer {
 
     func markdown(_ page: ContentPage, root: String) -> DeferredMarkdown {
         let targets = page.links.compactMap { LinkResolver.contentTarget(of: $0.url) }.map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
-        return deferred(page.body, root: root, targets: targets)
+        return deferred(page.body, root: root, targets: targets, source: page.path)
     }
 
     func renderMarkdown(_ text: String, root: String) -> DeferredMarkdown {
@@ -213,12 +213,14 @@ struct PageRenderer {
         return deferred(text, root: root, targets: targets)
     }
 
-    private func deferred(_ text: String, root: String, targets: [String]) -> DeferredMarkdown {
+    /// `source`: the Markdown file, for links and images written from its folder to `static/`.
+    private func deferred(_ text: String, root: String, targets: [String], source: String? = nil) -> DeferredMarkdown {
         let byID = model.byID
         var options = Markdown.Options()
         options.unsafe = model.config.unsafeHTML
         return DeferredMarkdown(text: text, linkTargets: targets) { [options] text in
             Markdown.render(text, options: options) { url in
+                if let source, let path = LinkResolver.staticTarget(of: url, fromSource: source) { return .replace(root + path) }
                 guard let id = LinkResolver.contentTarget(of: url), let target = byID[id] else { return .keep }
                 let fragment = LinkResolver.fragment(of: url).map { "#" + $0 } ?? ""
                 return .replace(root + SiteModel.url(of: target) + fragment)

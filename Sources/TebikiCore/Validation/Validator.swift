@@ -144,6 +144,15 @@ enum Validator {
                 }
             }
             for link in page.links {
+                // Written from the Markdown file to static/ (as an editor previews it): the renderer rewrites it.
+                if let path = LinkResolver.staticTarget(of: link.url, fromSource: page.path) {
+                    let file = String(path.prefix { $0 != "?" && $0 != "#" })
+                    if !site.files.contains(file.removingPercentEncoding ?? file) {
+                        let hint = Suggest.nearest(to: "static/" + file, in: site.files.map { "static/" + $0 }.sorted()).map { "「\($0)」の誤りではありませんか。" } ?? ""
+                        d.error(link.image ? "missing-image" : "broken-link", "リンク先「\(link.url)」のファイル static/\(file) がありません。\(hint)", at: link.location)
+                    }
+                    continue
+                }
                 switch LinkResolver.classify(link.url, from: SiteModel.url(of: page)) {
                 case .absolutePath:
                     d.error("absolute-link", "リンク先「\(link.url)」は / で始まる絶対パスです。サイトはフォルダごと移して使うため、相対パスか、ページならファイル名（x.md）で書いてください。", at: link.location)

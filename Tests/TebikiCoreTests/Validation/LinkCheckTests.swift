@@ -84,6 +84,19 @@ import Testing
         #expect(all.filter { $0.code == "broken-link" }.count == 1, "\(all.map(\.description))")
     }
 
+    @Test func imagesWrittenFromTheMarkdownFileToStaticAreRewritten() throws {
+        let page = Fixtures.requirement(id: "a", body: "![地図](../../static/img/map.png) [地図](../../static/img/map.png#x)")
+        #expect(try diagnostics(["content/requirements/a.md": page]).isEmpty)
+        var source = try Fixtures.inline(["content/requirements/a.md": page])
+        source.files["static/img/map.png"] = Fixtures.png
+        let html = String(decoding: try #require(try Builder.build(source).files.first { $0.path == "rules/a.html" }).data, as: UTF8.self)
+        #expect(html.contains("<img src=\"../img/map.png\" alt=\"地図\""))
+        #expect(html.contains("href=\"../img/map.png#x\""))
+        let missing = try diagnostics(["content/requirements/a.md": Fixtures.requirement(id: "a", body: "![地図](../../static/img/mapp.png)")])
+        let d = try #require(missing.first { $0.code == "missing-image" })
+        #expect(d.message.contains("「static/img/map.png」の誤りではありませんか"))
+    }
+
     @Test func scanFindsImagesAndHeadingIdsAsTheRendererMakesThem() {
         let body = "# 範囲\n\n## 範囲\n\n## A b!\n\n![x](y.png) [z](w.md)"
         let scanned = Markdown.scan(body, path: "p.md", lineOffset: 0)
