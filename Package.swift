@@ -36,13 +36,17 @@ let package = Package(
         // Writes theme/ as a Swift source at build time (run by the EmbedTheme plugin).
         .executableTarget(name: "tebiki-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["tebiki-embed-theme"]),
+        // Writes the git commit and date `tebiki --version` shows (docs/cli.md "Version").
+        .executableTarget(name: "tebiki-embed-version"),
+        .plugin(name: "EmbedVersion", capability: .buildTool(), dependencies: ["tebiki-embed-version"]),
         .executableTarget(
             name: "tebiki",
             dependencies: [
                 "TebikiCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")]
+            swiftSettings: [.enableUpcomingFeature("BareSlashRegexLiterals")],
+            plugins: ["EmbedVersion"]
         ),
         .testTarget(
             name: "TebikiCoreTests",

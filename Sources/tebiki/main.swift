@@ -7,20 +7,20 @@ struct Tebiki: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tebiki",
         abstract: "Markdown の知識ベースから検索できる静的サイトを作ります。",
-        version: TebikiVersion.string,
+        version: "tebiki \(TebikiVersion.string) (\(BuildInfo.commit), \(BuildInfo.date))",
         subcommands: [Build.self, Check.self, Diff.self, Serve.self, New.self, Init.self]
     )
 }
 
 struct SourceOptions: ParsableArguments {
-    @Option(name: .long, help: "site.yml があるフォルダ（既定: 現在のフォルダ）")
+    @Option(name: .long, help: ArgumentHelp("site.yml があるフォルダ", valueName: "フォルダ"))
     var source: String = "."
 }
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "サイトを生成します。")
     @OptionGroup var options: SourceOptions
-    @Option(name: .long, help: "出力先のフォルダ（既定: site.yml の output、なければ _site）")
+    @Option(name: .long, help: ArgumentHelp("出力先のフォルダ（既定: site.yml の output、なければ _site）", valueName: "フォルダ"))
     var output: String?
     @Flag(name: .long, help: "前回の生成結果を使わず、すべてのページを生成し直す")
     var noCache = false
@@ -85,13 +85,18 @@ struct Build: ParsableCommand {
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "サイトを生成してプレビュー用に配信し、変更を保存するたびに生成し直します。",
-        discussion: "出力先は tebiki build と同じフォルダです。開いているページは自動で読み込み直され、内容に誤りがあるとブラウザーにエラーの一覧が表示されます。終了は Ctrl+C。")
+        discussion: """
+            出力先は tebiki build と同じフォルダです。
+            開いているページは保存のたびに自動で読み込み直されます。
+            内容に誤りがあると、ブラウザーにエラーの一覧が表示されます。
+            終了は Ctrl+C。
+            """)
     @OptionGroup var options: SourceOptions
-    @Option(name: .long, help: "出力先のフォルダ（既定: site.yml の output、なければ _site）")
+    @Option(name: .long, help: ArgumentHelp("出力先のフォルダ（既定: site.yml の output、なければ _site）", valueName: "フォルダ"))
     var output: String?
-    @Option(name: .long, help: "待ち受けるポート番号")
+    @Option(name: .long, help: ArgumentHelp("待ち受けるポート番号（0 なら空いている番号）", valueName: "番号"))
     var port: UInt16 = 8000
-    @Option(name: .long, help: "待ち受けるアドレス（既定: 127.0.0.1。0.0.0.0 にすると同じネットワークの誰でも見られます）")
+    @Option(name: .long, help: ArgumentHelp("待ち受けるアドレス（0.0.0.0 ならネットワークの誰でも見られる）", valueName: "アドレス"))
     var host: String = "127.0.0.1"
     @Flag(name: .long, help: "下書き（draft: true）のページも含めて配信する（ページに「下書き」の印が付きます）")
     var drafts = false
@@ -108,12 +113,17 @@ struct Check: ParsableCommand {
     @OptionGroup var options: SourceOptions
     @Flag(name: .long, help: "下書き（draft: true）のページも含めて検証する")
     var drafts = false
+    @Flag(name: .long, help: "新しい版があるのに古い版だけを出典にしている規定を一覧にする")
+    var outdated = false
 
     func run() throws {
         let source = try readSource(URL(fileURLWithPath: options.source))
         let diagnostics = Builder.check(source, drafts: drafts)
         report(diagnostics)
         if diagnostics.hasErrors { throw ExitCode(1) }
+        if outdated, let site = ContentDiff.load(source).0 {
+            print(OlderEditions.report(OlderEditions.find(site, drafts: drafts)), terminator: "")
+        }
         print("tebiki: 問題はありません（警告 \(diagnostics.warningCount) 件）")
     }
 }
@@ -121,19 +131,35 @@ struct Check: ParsableCommand {
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "2つの内容（フォルダ、または git のリビジョン）を比べ、規定の追加・削除・ID変更・変更を示します。",
-        discussion: "例: tebiki diff old-site new-site ／ tebiki diff --from v2021 --to HEAD")
-    @Argument(help: "比較元のフォルダ（site.yml のあるフォルダ）") var old: String?
-    @Argument(help: "比較先のフォルダ") var new: String?
-    @Option(help: "比較元の git リビジョン（--source のリポジトリ内）") var from: String?
-    @Option(help: "比較先の git リビジョン（既定: 作業中のフォルダ）") var to: String?
-    @Option(help: "git リビジョンを比べるときのサイトのフォルダ") var source: String = "."
+        discussion: """
+            例:
+              tebiki diff --from HEAD~1          直前のコミットと作業中のフォルダ
+              tebiki diff --from 2704ca2~1 --to 2704ca2 --json
+              tebiki diff 比較元のフォルダ 比較先のフォルダ
+            --draft-history を付けると、標準出力には履歴の下書きだけを書きます。
+            違いの一覧も見るときは --draft-output で下書きをファイルに書いてください。
+            """)
+    @Argument(help: ArgumentHelp("比較元のフォルダ（site.yml のあるフォルダ）", valueName: "比較元")) var old: String?
+    @Argument(help: ArgumentHelp("比較先のフォルダ", valueName: "比較先")) var new: String?
+    @Option(help: ArgumentHelp("比較元の git リビジョン（--source のリポジトリ内）", valueName: "リビジョン")) var from: String?
+    @Option(help: ArgumentHelp("比較先の git リビジョン（既定: 作業中のフォルダ）", valueName: "リビジョン")) var to: String?
+    @Option(help: ArgumentHelp("git リビジョンを比べるときのサイトのフォルダ", valueName: "フォルダ")) var source: String = "."
     @Flag(help: "結果を JSON で出力する") var json = false
-    @Option(help: "この版（出典のキー）の履歴の下書きを書き出す") var draftHistory: String?
-    @Option(help: "履歴の下書きの出力先（既定: 標準出力）") var draftOutput: String?
+    @Option(help: ArgumentHelp("この版（sources.yml の key）の履歴の下書きを作る", valueName: "版")) var draftHistory: String?
+    @Option(help: ArgumentHelp("履歴の下書きを書くファイル", valueName: "ファイル")) var draftOutput: String?
 
     func validate() throws {
         if from == nil && (old == nil || new == nil) {
-            throw ValidationError("比較する2つのフォルダ（OLD NEW）か、--from REV [--to REV] を指定してください。")
+            throw ValidationError("比較する2つのフォルダ（比較元 比較先）か、--from リビジョン [--to リビジョン] を指定してください。")
+        }
+        if from != nil && old != nil {
+            throw ValidationError("フォルダ（比較元 比較先）と --from は同時に指定できません。")
+        }
+        if to != nil && from == nil {
+            throw ValidationError("--to は --from と一緒に指定してください。")
+        }
+        if draftOutput != nil && draftHistory == nil {
+            throw ValidationError("--draft-output は --draft-history と一緒に指定してください。")
         }
         for rev in [from, to].compactMap({ $0 }) {
             if let problem = GitRevision.problem(with: rev) { throw ValidationError(problem) }
@@ -146,27 +172,35 @@ struct Diff: ParsableCommand {
             oldSource = try gitTree(from)
             newSource = try to.map(gitTree) ?? readSource(URL(fileURLWithPath: source))
         } else {
-            oldSource = try readSource(URL(fileURLWithPath: old!))
-            newSource = try readSource(URL(fileURLWithPath: new!))
+            oldSource = try readSource(URL(fileURLWithPath: old!), hint: "比較するサイトのフォルダを確かめてください。")
+            newSource = try readSource(URL(fileURLWithPath: new!), hint: "比較するサイトのフォルダを確かめてください。")
         }
         let (o, od) = ContentDiff.load(oldSource), (n, nd) = ContentDiff.load(newSource)
         for d in [od, nd] where d.hasErrors { report(d) }
         guard let o, let n, !od.hasErrors, !nd.hasErrors else { throw ExitCode(1) }
+        // The draft's edition must be one the new tree registers, or the draft would not validate.
+        if let edition = draftHistory, let problem = ContentDiff.unknownEdition(edition, in: n) {
+            FileHandle.standardError.write(Data("tebiki: error: \(Diagnostic.escapedForTerminal(problem))\n".utf8))
+            throw ExitCode(2)
+        }
         let changes = ContentDiff.compare(old: o, new: n)
+        if let edition = draftHistory {
+            let draft = ContentDiff.draftHistory(changes, edition: edition)
+            guard let path = draftOutput else {
+                // Stdout carries the draft alone, so it can be redirected into a file as is.
+                print(draft, terminator: "")
+                return
+            }
+            // A plain write, not .atomic: an atomic write renames a new file over the path,
+            // which would replace a symbolic link or a device (/dev/stdout) with a plain file.
+            try Data(draft.utf8).write(to: URL(fileURLWithPath: path))
+            FileHandle.standardError.write(Data("tebiki: 履歴の下書きを \(path) に書き出しました。\n".utf8))
+        }
         if json {
             FileHandle.standardOutput.write(try ContentDiff.json(changes))
             print("")
         } else {
             print(ContentDiff.report(changes), terminator: "")
-        }
-        if let edition = draftHistory {
-            let text = ContentDiff.draftHistory(changes, edition: edition)
-            if let path = draftOutput {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-                FileHandle.standardError.write(Data("tebiki: 履歴の下書きを \(path) に書き出しました。\n".utf8))
-            } else {
-                print(text, terminator: "")
-            }
         }
     }
 
@@ -188,9 +222,9 @@ func toolIdentity() -> String {
     return "\(TebikiVersion.string) \(size) \(Int64(mtime))"
 }
 
-func readSource(_ root: URL) throws -> SiteSource {
+func readSource(_ root: URL, hint: String = "--source でサイトのフォルダを指定してください。") throws -> SiteSource {
     guard FileManager.default.fileExists(atPath: root.appendingPathComponent("site.yml").path) else {
-        FileHandle.standardError.write(Data("\(Diagnostic.escapedForTerminal(root.path))/site.yml:1:1: error: site.yml が見つかりません。--source でサイトのフォルダを指定してください。\n".utf8))
+        FileHandle.standardError.write(Data("\(Diagnostic.escapedForTerminal(root.path))/site.yml:1:1: error: site.yml が見つかりません。\(hint)\n".utf8))
         throw ExitCode(1)
     }
     return try SiteSource.read(from: root)
@@ -211,7 +245,8 @@ do {
 } catch {
     let code = Tebiki.exitCode(for: error)
     if code == .success {
-        print(Tebiki.fullMessage(for: error))
+        // --help, help SUBCOMMAND, tebiki alone (--version has no words to translate).
+        print(CLIText.help(Tebiki.fullMessage(for: error)))
         exit(0)
     } else if let e = error as? ExitCode {
         exit(e.rawValue)
@@ -220,7 +255,7 @@ do {
         FileHandle.standardError.write(Data((IOFailure(error, fallback: "tebiki").description + "\n").utf8))
         exit(IOFailure.exitCode)
     } else if code.rawValue == 64 || error is ValidationError || error is CleanExit {
-        FileHandle.standardError.write(Data((Tebiki.fullMessage(for: error) + "\n").utf8))
+        FileHandle.standardError.write(Data((CLIText.usageError(Tebiki.fullMessage(for: error)) + "\n").utf8))
         exit(2)
     } else {
         FileHandle.standardError.write(Data("tebiki: error: \(Tebiki.fullMessage(for: error))\n".utf8))
@@ -231,10 +266,13 @@ do {
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "テーマのひな形から新しいページを作ります（requirement、term、checklist、scenario）。",
-        discussion: "例: tebiki new requirement backup-rules 。作ったページは draft: true です。書き終えたら消してください。")
+        discussion: """
+            例: tebiki new requirement backup-rules
+            作ったページには draft: true が付いています。書き終えたら消してください。
+            """)
     @OptionGroup var options: SourceOptions
-    @Argument(help: "種類: requirement、term、checklist、scenario") var kind: String
-    @Argument(help: "ページの ID（ファイル名になります）") var id: String
+    @Argument(help: ArgumentHelp("種類: requirement、term、checklist、scenario", valueName: "種類")) var kind: String
+    @Argument(help: ArgumentHelp("ページの ID（ファイル名になります）", valueName: "ID")) var id: String
 
     func run() throws {
         let root = URL(fileURLWithPath: options.source)
@@ -253,7 +291,7 @@ struct New: ParsableCommand {
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "新しいサイトのフォルダを作ります（site.yml、出典の一覧、各種類のページの例）。")
-    @Argument(help: "作るフォルダ（空か、まだないフォルダ）") var dir: String
+    @Argument(help: ArgumentHelp("作るフォルダ（空か、まだないフォルダ）", valueName: "フォルダ")) var dir: String
 
     func run() throws {
         let root = URL(fileURLWithPath: dir)

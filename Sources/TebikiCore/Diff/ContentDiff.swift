@@ -6,18 +6,69 @@ import Foundation
 public enum ContentDiff {
     public enum Kind: String, Sendable, Codable { case added, removed, renamed, changed }
 
-    public struct FieldChange: Sendable, Codable, Equatable {
-        public var field: String
-        public var before: String
-        public var after: String
+    /// One source a requirement cites, as `data/catalog.json` writes it.
+    public struct Citation: Sendable, Equatable, Encodable {
+        public var doc: String
+        public var section: String
     }
 
-    public struct Change: Sendable, Codable, Equatable {
+    /// A field's value before or after: text, the cited sources, a list (related IDs, the
+    /// values of a multi facet) or value → grade (a graded facet, "" where ungraded), each
+    /// written to JSON in the shape `data/catalog.json` uses for the same field.
+    public enum FieldValue: Sendable, Equatable, Encodable {
+        case text(String)
+        case sources([Citation])
+        case list([String])
+        case grades([(value: String, grade: String)])
+
+        public static func == (a: FieldValue, b: FieldValue) -> Bool { a.display == b.display && a.shape == b.shape }
+        private var shape: Int {
+            switch self { case .text: 0; case .sources: 1; case .list: 2; case .grades: 3 }
+        }
+
+        /// As the text report shows it.
+        public var display: String {
+            switch self {
+            case .text(let s): s
+            case .sources(let list): list.map { "\($0.doc) \($0.section)" }.joined(separator: "; ")
+            case .list(let list): list.joined(separator: ", ")
+            case .grades(let list): list.map { $0.grade.isEmpty ? $0.value : "\($0.value)=\($0.grade)" }.joined(separator: ", ")
+            }
+        }
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            switch self {
+            case .text(let s): var c = encoder.singleValueContainer(); try c.encode(s)
+            case .sources(let list): var c = encoder.singleValueContainer(); try c.encode(list)
+            case .list(let list): var c = encoder.singleValueContainer(); try c.encode(list)
+            case .grades(let list):
+                var c = encoder.container(keyedBy: Key.self)
+                for (value, grade) in list { try c.encode(grade, forKey: Key(stringValue: value)) }
+            }
+        }
+    }
+
+    public struct FieldChange: Sendable, Equatable, Encodable {
+        public var field: String
+        public var before: FieldValue
+        public var after: FieldValue
+    }
+
+    public struct Change: Sendable, Equatable {
         public var kind: Kind
         public var id: String
         /// For a rename, the old ID.
         public var oldID: String?
         public var title: String
+        /// The sources the requirement cites (the old tree's for a removed one).
+        public var sources: [Citation]
         public var fields: [FieldChange]
     }
 
@@ -40,17 +91,17 @@ public enum ContentDiff {
             let o = oldReqs[oldID]!
             if let newID = added.first(where: { sameContent(o, newReqs[$0]!) }) {
                 let n = newReqs[newID]!
-                changes.append(Change(kind: .renamed, id: newID, oldID: oldID, title: n.title, fields: fieldChanges(o, n, config: new.config)))
+                changes.append(Change(kind: .renamed, id: newID, oldID: oldID, title: n.title, sources: citations(n), fields: fieldChanges(o, n, config: new.config)))
                 added.removeAll { $0 == newID }
                 removed.removeAll { $0 == oldID }
             }
         }
-        for id in added { changes.append(Change(kind: .added, id: id, oldID: nil, title: newReqs[id]!.title, fields: [])) }
-        for id in removed { changes.append(Change(kind: .removed, id: id, oldID: nil, title: oldReqs[id]!.title, fields: [])) }
+        for id in added { changes.append(Change(kind: .added, id: id, oldID: nil, title: newReqs[id]!.title, sources: citations(newReqs[id]!), fields: [])) }
+        for id in removed { changes.append(Change(kind: .removed, id: id, oldID: nil, title: oldReqs[id]!.title, sources: citations(oldReqs[id]!), fields: [])) }
         for id in newReqs.keys.sorted() {
             guard let o = oldReqs[id], let n = newReqs[id] else { continue }
             let fields = fieldChanges(o, n, config: new.config)
-            if !fields.isEmpty { changes.append(Change(kind: .changed, id: id, oldID: nil, title: n.title, fields: fields)) }
+            if !fields.isEmpty { changes.append(Change(kind: .changed, id: id, oldID: nil, title: n.title, sources: citations(n), fields: fields)) }
         }
         return changes.sorted { ($0.kind.order, $0.id) < ($1.kind.order, $1.id) }
     }
@@ -64,21 +115,30 @@ public enum ContentDiff {
         return !x.isEmpty && x == y || (a.title == b.title && a.summary == b.summary && x == y)
     }
 
-    static func facetText(_ p: ContentPage, _ facet: String) -> String {
-        (p.facets.first { $0.facet == facet }?.values ?? []).map { v in v.grade.map { "\(v.value)=\($0)" } ?? v.value }.sorted().joined(separator: ", ")
+    static func citations(_ p: ContentPage) -> [Citation] {
+        p.sources.map { Citation(doc: $0.doc, section: $0.section) }
+    }
+
+    /// A facet's values, sorted; a graded facet (in the new site's config) as value → grade.
+    static func facetValue(_ p: ContentPage, _ facet: String, config: SiteConfig) -> FieldValue {
+        let values = p.facets.first { $0.facet == facet }?.values ?? []
+        if config.facet(facet)?.kind == .graded || values.contains(where: { $0.grade != nil }) {
+            return .grades(values.map { ($0.value, $0.grade ?? "") }.sorted { $0.0 < $1.0 })
+        }
+        return .list(values.map(\.value).sorted())
     }
 
     static func fieldChanges(_ o: ContentPage, _ n: ContentPage, config: SiteConfig) -> [FieldChange] {
         var out: [FieldChange] = []
-        func cmp(_ field: String, _ a: String, _ b: String) { if a != b { out.append(FieldChange(field: field, before: a, after: b)) } }
-        cmp("title", o.title, n.title)
-        cmp("summary", o.summary, n.summary)
-        cmp("sources", o.sources.map { "\($0.doc) \($0.section)" }.joined(separator: "; "), n.sources.map { "\($0.doc) \($0.section)" }.joined(separator: "; "))
+        func cmp(_ field: String, _ a: FieldValue, _ b: FieldValue) { if a != b { out.append(FieldChange(field: field, before: a, after: b)) } }
+        cmp("title", .text(o.title), .text(n.title))
+        cmp("summary", .text(o.summary), .text(n.summary))
+        cmp("sources", .sources(citations(o)), .sources(citations(n)))
         let facets = (o.facets.map(\.facet) + n.facets.map(\.facet)).uniqued().sorted()
-        for f in facets { cmp("facets.\(f)", facetText(o, f), facetText(n, f)) }
-        cmp("related", o.related.map(\.value).sorted().joined(separator: ", "), n.related.map(\.value).sorted().joined(separator: ", "))
-        cmp("status", o.status.rawValue, n.status.rawValue)
-        cmp("body", normalizedBody(o), normalizedBody(n))
+        for f in facets { cmp("facets.\(f)", facetValue(o, f, config: config), facetValue(n, f, config: config)) }
+        cmp("related", .list(o.related.map(\.value).sorted()), .list(n.related.map(\.value).sorted()))
+        cmp("status", .text(o.status.rawValue), .text(n.status.rawValue))
+        cmp("body", .text(normalizedBody(o)), .text(normalizedBody(n)))
         return out
     }
 
@@ -93,8 +153,9 @@ public enum ContentDiff {
         for c in changes {
             s += "\n[\(c.kind.label)] \(c.id)\(c.oldID.map { "（旧ID: \($0)）" } ?? "") \(c.title)\n"
             for f in c.fields {
-                let text = ["title", "summary", "body"].contains(f.field) ? inline(f.before, f.after)
-                    : "\(f.before.isEmpty ? "（なし）" : f.before) → \(f.after.isEmpty ? "（なし）" : f.after)"
+                let before = f.before.display, after = f.after.display
+                let text = ["title", "summary", "body"].contains(f.field) ? inline(before, after)
+                    : "\(before.isEmpty ? "（なし）" : before) → \(after.isEmpty ? "（なし）" : after)"
                 s += "  - \(f.fieldLabel): " + text + "\n"
             }
         }
@@ -122,10 +183,36 @@ public enum ContentDiff {
         return s.replacingOccurrences(of: "\n", with: "⏎")
     }
 
+    /// One JSON object: `added`, `removed`, `renamed`, `changed`, each a list (empty when
+    /// nothing is of that kind) of `{id, title, sources, fields}` (`oldId` for a rename);
+    /// `sources` and each field's `before`/`after` have the shapes of data/catalog.json.
     public static func json(_ changes: [Change]) throws -> Data {
+        struct Entry: Encodable {
+            var id: String
+            var oldId: String?
+            var title: String
+            var sources: [Citation]
+            var fields: [FieldChange]
+        }
+        struct Report: Encodable {
+            var added: [Entry], removed: [Entry], renamed: [Entry], changed: [Entry]
+        }
+        func entries(_ kind: Kind) -> [Entry] {
+            changes.filter { $0.kind == kind }.map { Entry(id: $0.id, oldId: $0.oldID, title: $0.title, sources: $0.sources, fields: $0.fields) }
+        }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(changes)
+        return try e.encode(Report(added: entries(.added), removed: entries(.removed), renamed: entries(.renamed), changed: entries(.changed)))
+    }
+
+    /// Why `edition` cannot name the draft's edition (it is not a key of the new tree's
+    /// sources.yml, so the pasted entries would not validate), or nil.
+    public static func unknownEdition(_ edition: String, in site: ParsedSite) -> String? {
+        let keys = site.sources.map(\.key)
+        if keys.contains(edition) { return nil }
+        let hint = Suggest.nearest(to: edition, in: keys).map { "「\($0)」の誤りではありませんか。" }
+            ?? "先に \(ParsePhase.sourcesPath) に登録してください（登録済みの版: \(keys.isEmpty ? "なし" : keys.joined(separator: "、"))）。"
+        return "版「\(edition)」は比較先の \(ParsePhase.sourcesPath) に登録されていません。" + hint
     }
 
     /// Draft `history:` entries for a new edition, one block per changed requirement, for
@@ -140,8 +227,8 @@ public enum ContentDiff {
             let note = c.kind == .renamed ? "IDが \(c.oldID ?? "") から \(c.id) に変わった。" : c.fields.map(\.fieldLabel).joined(separator: "・") + (c.fields.isEmpty ? "（要記入）" : "が変わった。")
             s += "  note: \(yamlQuote(note))\n"
             if let body = c.fields.first(where: { $0.field == "body" }) ?? c.fields.first(where: { $0.field == "summary" }) {
-                s += "  before: |\n" + body.before.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
-                s += "  after: |\n" + body.after.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
+                s += "  before: |\n" + body.before.display.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
+                s += "  after: |\n" + body.after.display.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
             }
         }
         return s

@@ -28,7 +28,7 @@ import Testing
         #expect(changes[2].oldID == "old-name")
         let keep = changes[3]
         #expect(keep.fields.map(\.field) == ["facets.phase", "body"])
-        #expect(keep.fields[0].before == "contract" && keep.fields[0].after == "operation")
+        #expect(keep.fields[0].before == .list(["contract"]) && keep.fields[0].after == .list(["operation"]))
         let report = ContentDiff.report(changes)
         #expect(report.contains("[ID変更] new-name（旧ID: old-name）"))
         #expect(report.contains("再委託は[-原則として禁止す-]{+必要な場合に限り認め+}る。"))
@@ -47,6 +47,46 @@ import Testing
         #expect(entry.change == .changed)
         #expect(entry.before?.trimmingCharacters(in: .newlines) == "再委託は原則として禁止する。")
         #expect(entry.after?.trimmingCharacters(in: .newlines) == "再委託は必要な場合に限り認める。")
+    }
+
+    /// `--json`: one object with the four kinds, each a list; sources as {doc, section} lists,
+    /// a graded facet as value → grade, as data/catalog.json has them.
+    @Test func jsonIsOneObjectWithSourcesAsLists() throws {
+        let old = try parsed(base)
+        var next = base
+        next["content/requirements/gone.md"] = nil
+        next["content/requirements/old-name.md"] = nil
+        next["content/requirements/new-name.md"] = Fixtures.requirement(id: "new-name", body: "媒体の運搬は受領から返却まで記録する。")
+        next["content/requirements/keep.md"] = Fixtures.requirement(id: "keep", extra: "facets:\n  phase: [contract]\n  form: {build: required}", body: "再委託は原則として禁止する。")
+            .replacingOccurrences(of: "section: \"1.1\"", with: "section: \"1.1\"\n  - doc: doc-b\n    section: \"2.3\"")
+        let changes = ContentDiff.compare(old: old, new: try parsed(next))
+        let object = try #require(try JSONSerialization.jsonObject(with: ContentDiff.json(changes)) as? [String: [[String: Any]]])
+        #expect(object.keys.sorted() == ["added", "changed", "removed", "renamed"])
+        #expect(object["added"]?.isEmpty == true)
+        #expect(object["removed"]?.map { $0["id"] as? String } == ["gone"])
+        let renamed = try #require(object["renamed"]?.first)
+        #expect(renamed["id"] as? String == "new-name" && renamed["oldId"] as? String == "old-name")
+        #expect(renamed["sources"] as? [[String: String]] == [["doc": "doc-a", "section": "1.1"]])
+        let keep = try #require(object["changed"]?.first)
+        let fields = try #require(keep["fields"] as? [[String: Any]])
+        #expect(fields.map { $0["field"] as? String } == ["sources", "facets.form"])
+        #expect(fields[0]["before"] as? [[String: String]] == [["doc": "doc-a", "section": "1.1"]])
+        #expect(fields[0]["after"] as? [[String: String]] == [["doc": "doc-a", "section": "1.1"], ["doc": "doc-b", "section": "2.3"]])
+        #expect(fields[1]["before"] as? [String: String] == [:])
+        #expect(fields[1]["after"] as? [String: String] == ["build": "required"])
+        // No change at all is still one object, with four empty lists.
+        let none = try #require(try JSONSerialization.jsonObject(with: ContentDiff.json([])) as? [String: [Any]])
+        #expect(none.keys.sorted() == ["added", "changed", "removed", "renamed"] && none.values.allSatisfy(\.isEmpty))
+    }
+
+    /// `--draft-history` names an edition the new tree registers, or the draft would not validate.
+    @Test func draftEditionMustBeRegistered() throws {
+        let site = try parsed(base)
+        #expect(ContentDiff.unknownEdition("doc-b", in: site) == nil)
+        let typo = try #require(ContentDiff.unknownEdition("doc-bb", in: site))
+        #expect(typo.contains("「doc-bb」は比較先の content/registries/sources.yml に登録されていません") && typo.contains("「doc-b」の誤りではありませんか"))
+        let unknown = try #require(ContentDiff.unknownEdition("unified-standards-r7", in: site))
+        #expect(unknown.contains("登録済みの版: doc-a、doc-b"))
     }
 
     @Test func noChangesSaysSo() throws {
