@@ -98,9 +98,12 @@ struct Serve: ParsableCommand {
     var port: UInt16 = 8000
     @Option(name: .long, help: ArgumentHelp("待ち受けるアドレス（0.0.0.0 ならネットワークの誰でも見られる）", valueName: "アドレス"))
     var host: String = "127.0.0.1"
+    @Flag(name: .long, help: "下書き（draft: true）のページも含めて配信する（ページに「下書き」の印が付きます）")
+    var drafts = false
 
     func run() throws {
-        let code = PreviewServer.run(.init(source: URL(fileURLWithPath: options.source), output: output, host: host, port: port, tool: toolIdentity()))
+        let code = PreviewServer.run(.init(source: URL(fileURLWithPath: options.source), output: output, host: host, port: port,
+                                           tool: toolIdentity(), drafts: drafts))
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 @testable import TebikiCore
 
 enum Fixtures {
+    /// A 1×1 PNG, for static images.
+    static let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")!
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static func site(_ name: String) -> URL { repoRoot.appendingPathComponent("Tests/Fixtures/sites/\(name)") }
 

@@ -16,6 +16,7 @@ from conftest import ROOT
 CORE = os.path.join(ROOT, "theme", "assets", "js", "lookup-core.js")
 
 NODE = r"""
+require(process.argv[2]);  // the built site's assets/js/strings.js: the words, as on the page
 const lk = require(process.argv[1]);
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const out = input.selections.map((sel) => {
@@ -30,11 +31,13 @@ process.stdout.write(JSON.stringify(out));
 @pytest.fixture(scope="module")
 def data(site_dir):
     with open(os.path.join(site_dir, "data", "lookup.json"), encoding="utf-8") as f:
-        return json.load(f)
+        data = json.load(f)
+    data["_strings"] = os.path.join(site_dir, "assets", "js", "strings.js")
+    return data
 
 
 def run_lookup(data, fragments):
-    p = subprocess.run(["node", "-e", NODE, CORE], input=json.dumps({"data": data, "selections": fragments}),
+    p = subprocess.run(["node", "-e", NODE, CORE, data["_strings"]], input=json.dumps({"data": data, "selections": fragments}),
                        capture_output=True, text=True, check=True)
     return json.loads(p.stdout)
 

@@ -385,3 +385,25 @@ def test_busy_port_fails_at_once_with_a_readable_message():
     assert f"127.0.0.1:{port} で待ち受けられません" in r.stderr
     assert "ほかのプログラムが使っています" in r.stderr
     assert "errno" not in r.stderr and "Bind" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("drafts", [True, False])
+def test_drafts_are_served_with_a_badge_only_with_the_flag(drafts):
+    s = Server(["--drafts"] if drafts else [])
+    try:
+        text = open(s.path("content/requirements/contract-items.md"), encoding="utf-8").read()
+        assert text.startswith("---\n")
+        draft = text.replace("id: contract-items", "id: draft-page", 1).replace("\n---\n", "\ndraft: true\n---\n", 1)
+        old = s.version()
+        open(s.path("content/requirements/draft-page.md"), "w", encoding="utf-8").write(draft)
+        s.wait_version_change(old)
+        status, _, body = s.get("/rules/draft-page.html")
+        if drafts:
+            assert status == 200
+            assert b'class="draft-badge"' in body
+            # Published pages carry no badge.
+            assert b'class="draft-badge"' not in s.get("/rules/contract-items.html")[2]
+        else:
+            assert status == 404
+    finally:
+        s.close()

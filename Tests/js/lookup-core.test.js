@@ -4,10 +4,24 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const fs = require('node:fs');
 const lk = require(path.join(__dirname, '../../theme/assets/js/lookup-core.js'));
 
+// The theme's words, as assets/js/strings.js gives them to the page (a flat key: text file).
+function themeStrings() {
+  const out = {};
+  for (const line of fs.readFileSync(path.join(__dirname, '../../theme/strings.yml'), 'utf8').split('\n')) {
+    const m = /^([a-z_]+):\s?(.*)$/.exec(line);
+    if (!m) continue;
+    const v = m[2];
+    out[m[1]] = v.startsWith('"') ? JSON.parse(v) : v;
+  }
+  return out;
+}
+globalThis.TEBIKI_STRINGS = themeStrings();
+
 const facets = [
-  { key: 'phase', label: '段階', kind: 'multi', lookup: 'required', all: 'すべての段階',
+  { key: 'phase', label: '段階', kind: 'multi', lookup: 'required', all: 'すべての段階', stages: true,
     values: [{ key: 'contract', label: '契約' }, { key: 'operation', label: '履行中' }] },
   { key: 'form', label: '委託の形態', kind: 'graded', lookup: 'required', all: 'すべての形態', specific: true,
     values: [{ key: 'build', label: '構築' }, { key: 'ops-asp', label: '運用（ASPサービス）' }, { key: 'storage', label: '保存・運搬' }, { key: 'cloud', label: 'クラウド' }] },
@@ -71,13 +85,13 @@ test('checklist rows carry the group, the reason and a basis made of title and s
   const r = lk.lookup(data, { form: ['build'] });
   const rows = lk.checklistRows(r);
   assert.deepEqual(rows.map((x) => [x.group, x.requirement]), [
-    [lk.SPECIFIC_LABEL, 'graded-build'], [lk.CONDITIONAL_LABEL, 'personal-only'], [lk.GENERAL_LABEL, 'everywhere']]);
+    [lk.text('lookup_specific'), 'graded-build'], [lk.text('lookup_conditional'), 'personal-only'], [lk.text('lookup_general'), 'everywhere']]);
   assert.equal(rows[0].basis, 'T graded-build（S-graded-build）');
   assert.equal(rows[0].reason, '構築：○ 必須');
   for (const row of rows) assert.ok(!row.basis.startsWith(row.requirement), row.basis);
   const csv = lk.csvForChecklist(rows);
   assert.ok(csv.startsWith('\uFEFFNo.,グループ,確認事項,根拠,該当する理由,結果,備考\r\n'));
-  assert.ok(csv.includes('1,' + lk.SPECIFIC_LABEL + ',T graded-build,T graded-build（S-graded-build）,構築：○ 必須,,\r\n'));
+  assert.ok(csv.includes('1,' + lk.text('lookup_specific') + ',T graded-build,T graded-build（S-graded-build）,構築：○ 必須,,\r\n'));
   assert.ok(csv.endsWith('\r\n'));
   assert.equal(lk.csvForChecklist([{ no: 1, text: '=HYPERLINK("x")' }]).split('\r\n')[1], '1,,"\'=HYPERLINK(""x"")",,,,');
 });
@@ -111,4 +125,35 @@ test('a facet keyed constructor (or toString) in the data does not break the loo
   assert.deepEqual(ids(lk.lookup(d, sel)), []);
   assert.deepEqual(ids(lk.lookup(d, lk.parseSelection('#constructor=x', odd))), ['a', 'b']);
   assert.equal(lk.formatSelection(sel, odd), 'constructor=x&toString=y');
+});
+
+test('groups come from the facet site.yml marks `stages`, whatever its key', () => {
+  const renamed = facets.map((f) => (f.key === 'phase' ? Object.assign({}, f, { key: 'timing' }) : f));
+  const d = { facets: renamed, grades, requirements: [req('two', { timing: ['contract', 'operation'], form: 'all', info: 'all', org: 'all' })] };
+  assert.deepEqual(lk.lookup(d, { org: ['local'] }).sections[0].groups.map((g) => g.key), ['contract', 'operation']);
+  assert.deepEqual(lk.lookup(d, { timing: ['operation'] }).sections[0].groups.map((g) => g.key), ['operation']);
+  // A facet named `phase` without `stages: true` groups nothing: one group for everything.
+  const unmarked = facets.map((f) => Object.assign({}, f, { stages: undefined }));
+  const u = { facets: unmarked, grades, requirements: [req('two', { phase: ['contract', 'operation'], form: 'all', info: 'all', org: 'all' })] };
+  const groups = lk.lookup(u, { org: ['local'] }).sections[0].groups;
+  assert.deepEqual(groups.map((g) => [g.key, g.label]), [['all', lk.text('all_phases')]]);
+});
+
+test('every word comes from the theme strings (TEBIKI_STRINGS), placeholders filled', () => {
+  const saved = globalThis.TEBIKI_STRINGS;
+  try {
+    globalThis.TEBIKI_STRINGS = Object.assign({}, saved, { lookup_general: 'GENERAL', lookup_reason_general: 'ANY',
+      csv_no: '#', lookup_basis: '{title} [{section}]', label_separator: ': ' });
+    const r = lk.lookup(data, { form: ['build'] });
+    assert.equal(r.sections[2].label, 'GENERAL');
+    assert.deepEqual(r.reasons.get('everywhere'), ['ANY']);
+    assert.deepEqual(r.reasons.get('graded-build'), ['構築: ○ 必須']);
+    const rows = lk.checklistRows(r);
+    assert.equal(rows[0].basis, 'T graded-build [S-graded-build]');
+    assert.ok(lk.csvForChecklist(rows).startsWith('\uFEFF#,'));
+    // An unknown key shows as itself rather than breaking the page.
+    assert.equal(lk.text('no_such_key'), 'no_such_key');
+  } finally {
+    globalThis.TEBIKI_STRINGS = saved;
+  }
 });

@@ -86,6 +86,11 @@ public struct Facet: Sendable, Equatable {
     public var home: Bool = false
     /// Orders requirements into stages on scenario and edition pages (`stages: true`; at most one facet).
     public var stages: Bool = false
+    /// A filter of the search page (`search: true`); multi facets filter by value, graded ones
+    /// by value with a grade other than `na`.
+    public var search: Bool = false
+    /// Shown as labels ("chips") under each search result (`chips: false` hides it, e.g. 担当).
+    public var chips: Bool = true
 
     public func value(_ key: String) -> FacetValue? { values.first { $0.key == key } }
 }
@@ -182,7 +187,7 @@ enum ConfigLoader {
         var facets: [Facet] = []
         for node in r.sequence(pairs["facets"], what: "facets") ?? [] {
             guard let f = r.mapping(node, what: "facets の各項目") else { continue }
-            r.checkKeys(f, known: ["key", "label", "kind", "values", "lookup", "all", "graded_by", "specific", "home", "stages"], what: "facets の項目")
+            r.checkKeys(f, known: ["key", "label", "kind", "values", "lookup", "all", "graded_by", "specific", "home", "stages", "search", "chips"], what: "facets の項目")
             r.require(f, ["key", "label", "kind", "values"], at: node, what: "facets の項目")
             guard let key = r.string(f["key"], what: "key"), let label = r.string(f["label"], what: "label"),
                   let kindText = r.string(f["kind"], what: "kind") else { continue }
@@ -240,6 +245,8 @@ enum ConfigLoader {
             }
             facet.home = flag(f["home"], what: "home", reader: &r)
             facet.stages = flag(f["stages"], what: "stages", reader: &r)
+            facet.search = flag(f["search"], what: "search", reader: &r)
+            if f["chips"] != nil { facet.chips = flag(f["chips"], what: "chips", reader: &r) }
             if facet.stages, facets.contains(where: \.stages) {
                 r.diagnostics.error("duplicate-stages", "stages: true を指定できる観点は一つだけです。", at: r.location(f["stages"]))
                 facet.stages = false

@@ -117,8 +117,10 @@ public struct ContentPage: Sendable, Equatable {
     /// Markdown body and the number of file lines before it.
     public var body: String
     public var bodyLineOffset: Int
-    /// Links found in the body (for validation).
+    /// Links and images found in the body (for validation).
     public var links: [MarkdownLink]
+    /// The ids of the body's headings (`#anchors` a link may name).
+    public var anchors: [String] = []
     /// Where the `facets:` key is (for "missing facet" findings); nil when there is none.
     public var facetsLocation: SourceLocation? = nil
     /// `draft: true`: left out of the build (pages, search, lookup, exports) unless drafts are asked for.

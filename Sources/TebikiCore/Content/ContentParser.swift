@@ -34,6 +34,7 @@ enum ContentParser {
         let id = r.string(pairs["id"], what: "id") ?? ""
         // Shapes that make cmark-gfm quadratic are refused before the parser sees them.
         let bodyParsable = MarkdownLimits.check(file.body, path: path, lineOffset: file.bodyLineOffset, diagnostics: &diagnostics)
+        let scanned = bodyParsable ? Markdown.scan(file.body, path: path, lineOffset: file.bodyLineOffset) : (links: [], anchors: [])
         var page = ContentPage(
             kind: kind, id: id, idLocation: r.location(pairs["id"] ?? root), path: path,
             title: r.string(pairs["title"], what: "title") ?? "",
@@ -41,8 +42,9 @@ enum ContentParser {
             sources: [], facets: [], related: [], history: [], status: .active, successor: nil,
             reading: nil, synonyms: [], items: [], selection: [],
             body: file.body, bodyLineOffset: file.bodyLineOffset,
-            links: bodyParsable ? Markdown.links(in: file.body, path: path, lineOffset: file.bodyLineOffset) : []
+            links: scanned.links
         )
+        page.anchors = scanned.anchors
 
         for node in r.sequence(pairs["sources"], what: "sources") ?? [] {
             guard let s = r.mapping(node, what: "sources の各項目") else { continue }

@@ -7,6 +7,9 @@ public struct ParsedSite: Sendable {
     public var pages: [ContentPage]
     public var themeFolder: String
     public var variants = SearchVariants()
+    /// Output paths of files the build copies as they are: `static/` and the theme's assets
+    /// (the site's theme folder and the built-in theme). Links and images may name them.
+    public var files: Set<String> = []
 }
 
 enum ParsePhase {
@@ -29,6 +32,9 @@ enum ParsePhase {
                     diagnostics.error("file-not-read", "拡張子が「\(path.suffix(3))」のため読み込まれません。拡張子を小文字の .md にしてください。", at: at)
                 } else if lower.hasSuffix(".markdown") {
                     diagnostics.warning("file-not-read", "拡張子が .markdown のファイルは読み込みません。ページにするには拡張子を .md にしてください。", at: at)
+                } else {
+                    // An image beside its page would be missing from the output without a word.
+                    diagnostics.warning("file-not-read", "content のフォルダにある .md 以外のファイルは出力にコピーされません。画像などは static/ に置き、ページから ../ で始まる相対パスで参照してください（static/img/x.png なら ../img/x.png）。", at: at)
                 }
             } else if parts.count == 2 {
                 diagnostics.warning("file-not-read", "content の直下のファイルは読み込みません。\(kindFolders.joined(separator: "、")) のいずれかのフォルダに置いてください。", at: at)
@@ -80,6 +86,11 @@ enum ParsePhase {
             variants = SearchVariantsParser.parse(text: text, path: SearchVariantsParser.path, diagnostics: &diagnostics)
         }
         guard let config else { return nil }
-        return ParsedSite(config: config, sources: sources, pages: pages, themeFolder: config.theme, variants: variants)
+        var site = ParsedSite(config: config, sources: sources, pages: pages, themeFolder: config.theme, variants: variants)
+        let themePrefix = config.theme.hasSuffix("/") ? config.theme : config.theme + "/"
+        site.files = Set(source.paths(under: "static").map { String($0.dropFirst("static/".count)) }
+            + source.paths(under: config.theme).map { String($0.dropFirst(themePrefix.count)) }.filter { $0.hasPrefix("assets/") }
+            + Theme.builtin.keys.filter { $0.hasPrefix("assets/") } + [Theme.stringsScriptPath])
+        return site
     }
 }

@@ -10,6 +10,7 @@ extension Indexer {
             if f.lookup != .none { info.lookup = f.lookup.rawValue }
             info.all = f.allLabel
             if f.specific { info.specific = true }
+            if f.stages { info.stages = true }
             return info
         }
     }

@@ -5,6 +5,8 @@ import Foundation
 public struct MarkdownLink: Sendable, Equatable {
     public var url: String
     public var location: SourceLocation
+    /// `![alt](url)`: the file must exist (an image), where a link may lead anywhere.
+    public var image = false
 }
 
 /// What the renderer should do with a link destination.
@@ -49,16 +51,28 @@ public enum Markdown {
 
     /// Scans a document for links (for validation) without rendering it.
     public static func links(in markdown: String, path: String, lineOffset: Int) -> [MarkdownLink] {
+        scan(markdown, path: path, lineOffset: lineOffset).links
+    }
+
+    /// Links and images of a document, and the ids its headings get when rendered (the same
+    /// slugs as `render`), for checking `#anchors` without rendering.
+    public static func scan(_ markdown: String, path: String, lineOffset: Int) -> (links: [MarkdownLink], anchors: [String]) {
         var links: [MarkdownLink] = []
+        var anchors: [String] = []
+        var used: [String: Int] = [:]
         withDocument(markdown, options: Options()) { root, _ in
             walk(root) { node, entering in
-                guard entering, cmark_node_get_type(node) == CMARK_NODE_LINK, let url = cmark_node_get_url(node) else { return }
+                guard entering else { return }
+                let type = cmark_node_get_type(node)
+                if type == CMARK_NODE_HEADING { anchors.append(uniqueSlug(text(of: node), used: &used)); return }
+                guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) else { return }
                 let (line, column) = position(of: node)
                 links.append(MarkdownLink(url: String(cString: url),
-                                          location: SourceLocation(path: path, line: line + lineOffset, column: column)))
+                                          location: SourceLocation(path: path, line: line + lineOffset, column: column),
+                                          image: type == CMARK_NODE_IMAGE))
             }
         }
-        return links
+        return (links, anchors)
     }
 
     /// Renders Markdown to HTML. `resolve` may rewrite link destinations (e.g. `x.md` → `x.html`).
@@ -71,7 +85,7 @@ public enum Markdown {
             var unsafeNodes: [OpaquePointer] = []
             walk(root) { node, entering in
                 let type = cmark_node_get_type(node)
-                if entering, type == CMARK_NODE_LINK, let url = cmark_node_get_url(node) {
+                if entering, type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) {
                     if case let .replace(new) = resolve(String(cString: url)) { cmark_node_set_url(node, new) }
                 }
                 if entering, options.filterURLs, type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE,

@@ -70,6 +70,28 @@ public enum LinkResolver {
         return .sitePath(parts.joined(separator: "/"))
     }
 
+    /// A relative URL written from the Markdown file's folder to a file of the site's `static/`
+    /// (`../../static/img/map.png` in `content/requirements/x.md`), as an editor's preview
+    /// reads it: the output path of that file (`img/map.png`) with the URL's `?query#fragment`,
+    /// or nil when the URL does not lead into `static/`.
+    public static func staticTarget(of url: String, fromSource sourcePath: String) -> String? {
+        guard scheme(of: url) == nil, !url.hasPrefix("/"), !url.hasPrefix("#") else { return nil }
+        let end = url.firstIndex { $0 == "#" || $0 == "?" } ?? url.endIndex
+        let path = url[..<end].replacingOccurrences(of: "\\", with: "/")
+        var parts = sourcePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
+        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+            let s = segment.lowercased().replacingOccurrences(of: "%2e", with: ".")
+            if s == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            } else if s != "." {
+                parts.append(String(segment))
+            }
+        }
+        guard parts.count >= 2, parts[0] == "static" else { return nil }
+        return parts.dropFirst().joined(separator: "/") + url[end...]
+    }
+
     /// The URL scheme (`https`, `file`, lower-cased), or nil for a relative URL.
     static func scheme(of url: String) -> String? {
         guard let colon = url.firstIndex(of: ":") else { return nil }

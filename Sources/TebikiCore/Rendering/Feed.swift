@@ -14,7 +14,8 @@ enum Feed {
             for (i, h) in r.history.enumerated() {
                 let doc = model.sourceByKey[h.edition]
                 let date = isoDate(doc?.date ?? "1970")
-                let title = "【\(h.change.label)】\(r.title)（\(doc?.edition ?? h.edition)）"
+                let title = renderer.theme.strings.format("feed_entry_title", ["change": renderer.theme.strings["change_\(h.change.rawValue)"],
+                                                                                "title": r.title, "edition": doc?.edition ?? h.edition])
                 entries.append((date, """
                   <entry>
                     <title>\(xml(title))</title>

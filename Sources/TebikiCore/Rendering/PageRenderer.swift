@@ -168,7 +168,7 @@ struct PageRenderer {
             "bodyClass": .string(job.bodyClass),
             "nav": .list(navItems.map { ["label": .string($0.label), "url": .string(root + $0.url), "current": .bool($0.key == job.nav || ($0.key == nil && $0.url == job.path))] }),
             "breadcrumbs": .list(job.breadcrumbs.isEmpty ? [] : crumbs),
-            "scripts": .list((job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"] + model.config.extraJS.map(\.path)).uniqued().map { ["src": .string(root + $0)] }),
+            "scripts": .list(([Theme.stringsScriptPath] + job.scripts + ["assets/js/search-core.js", "assets/js/search-page.js"] + model.config.extraJS.map(\.path)).uniqued().map { ["src": .string(root + $0)] }),
             "generator": "Tebiki",
             "strings": theme.strings.templateValue,
             "footer": .string(model.config.footer ?? "\(model.config.title) — \(theme.strings["footer_note"])"),
@@ -207,7 +207,7 @@ struct PageRenderer {
 
     func markdown(_ page: ContentPage, root: String) -> DeferredMarkdown {
         let targets = page.links.compactMap { LinkResolver.contentTarget(of: $0.url) }.map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
-        return deferred(page.body, root: root, targets: targets)
+        return deferred(page.body, root: root, targets: targets, source: page.path)
     }
 
     func renderMarkdown(_ text: String, root: String) -> DeferredMarkdown {
@@ -219,12 +219,14 @@ struct PageRenderer {
         return deferred(text, root: root, targets: targets)
     }
 
-    private func deferred(_ text: String, root: String, targets: [String]) -> DeferredMarkdown {
+    /// `source`: the Markdown file, for links and images written from its folder to `static/`.
+    private func deferred(_ text: String, root: String, targets: [String], source: String? = nil) -> DeferredMarkdown {
         let byID = model.byID
         var options = Markdown.Options()
         options.unsafe = model.config.unsafeHTML
         return DeferredMarkdown(text: text, linkTargets: targets) { [options] text in
             Markdown.render(text, options: options) { url in
+                if let source, let path = LinkResolver.staticTarget(of: url, fromSource: source) { return .replace(root + path) }
                 guard let id = LinkResolver.contentTarget(of: url), let target = byID[id] else { return .keep }
                 let fragment = LinkResolver.fragment(of: url).map { "#" + $0 } ?? ""
                 return .replace(root + SiteModel.url(of: target) + fragment)
@@ -253,7 +255,7 @@ struct PageRenderer {
                     // No grade: the requirement applies to this value and its source gives no
                     // grade (only the handbook's 9.2.3 and 9.3.1 tables do).
                     return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)),
-                            "symbol": .string(grade?.symbol ?? ""), "gradeLabel": .string(grade?.label ?? Self.appliesLabel),
+                            "symbol": .string(grade?.symbol ?? ""), "gradeLabel": .string(grade?.label ?? theme.strings["lookup_applies"]),
                             "gradeKey": .string(gradeKey ?? "applies")]
                 }),
             ]
@@ -273,8 +275,6 @@ struct PageRenderer {
     /// `SiteModel.values(of:facet:)` lists passing `test` (value key, grade key). The facet pages
     /// ask this of every requirement: it reads the fields it needs in place, as copying a
     /// ContentPage (what `filter` does with each element) retains every one of its fields.
-    /// Shown for a value a requirement applies to without a grade from its source.
-    static let appliesLabel = "対象"
 
     static func tagged(_ pages: [ContentPage], activeOnly: Bool = false, facet: String,
                        where test: (_ value: String, _ grade: String?) -> Bool) -> [ContentPage] {
@@ -290,9 +290,9 @@ struct PageRenderer {
 
     func item(_ page: ContentPage, root: String) -> TemplateValue {
         let stages = model.config.stageFacet
-        let phases = stages.map { f in SiteModel.values(of: page, facet: f.key).compactMap { f.value($0.value)?.label }.joined(separator: "・") } ?? ""
+        let phases = stages.map { f in SiteModel.values(of: page, facet: f.key).compactMap { f.value($0.value)?.label }.joined(separator: theme.strings["value_separator"]) } ?? ""
         return ["id": .string(page.id), "title": .string(page.title), "summary": .string(page.summary), "url": .string(root + SiteModel.url(of: page)),
-                "kindLabel": .string(page.kind.label), "retired": .bool(page.status != .active), "phases": .string(phases), "stageLabel": .string(stages?.label ?? ""),
+                "kindLabel": .string(theme.strings["page_kind_\(page.kind.rawValue)"]), "retired": .bool(page.status != .active), "phases": .string(phases), "stageLabel": .string(stages?.label ?? ""),
                 "sections": .string(page.sources.first.map { "\(model.sourceByKey[$0.doc]?.title ?? $0.doc) \($0.section)" } ?? "")]
     }
 
@@ -358,7 +358,7 @@ struct PageRenderer {
     func historyContext(_ h: HistoryEntry, root: String) -> TemplateValue {
         let doc = model.sourceByKey[h.edition]
         var c: TemplateValue = ["edition": .string(doc?.edition ?? h.edition), "editionTitle": .string(doc?.title ?? ""),
-                                "editionUrl": .string(root + "changes/\(h.edition).html"), "change": .string(h.change.label),
+                                "editionUrl": .string(root + "changes/\(h.edition).html"), "change": .string(theme.strings["change_\(h.change.rawValue)"]),
                                 "changeKey": .string(h.change.rawValue), "note": .string(h.note)]
         if let before = h.before, let after = h.after {
             let diff = diffs.compare(before, after)
@@ -395,7 +395,7 @@ struct PageRenderer {
             // Applies without a grade (the source gives none).
             let ungraded = Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 == nil }
             if !ungraded.isEmpty {
-                groups.append(["symbol": "", "label": .string(Self.appliesLabel + "（出典に評価なし）"), "key": "applies",
+                groups.append(["symbol": "", "label": .string(theme.strings["lookup_applies_ungraded"]), "key": "applies",
                                "count": .int(ungraded.count), "items": items(ungraded, root: root)])
             }
             c["gradeGroups"] = .list(groups)
@@ -408,7 +408,7 @@ struct PageRenderer {
         if let allLabel = facet.allLabel {
             let every = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { v, _ in v == allValueKey }.count
             if every > 0 {
-                c["allNote"] = .string("このほか「\(allLabel)」に当てはまる規定が \(every) 件あります。")
+                c["allNote"] = .string(theme.strings.format("facet_all_note", ["label": allLabel, "n": String(every)]))
                 c["lookupUrl"] = .string(root + "lookup.html#" + facet.key + "=" + value.key)
             }
         }
@@ -422,7 +422,7 @@ struct PageRenderer {
         ["terms": .list(model.glossary.map { t -> TemplateValue in
             var d = item(t, root: root)
             d["reading"] = .string(t.reading ?? "")
-            d["synonyms"] = .string(t.synonyms.joined(separator: "、"))
+            d["synonyms"] = .string(t.synonyms.joined(separator: theme.strings["list_separator"]))
             return d
         })]
     }
@@ -493,7 +493,7 @@ struct PageRenderer {
     /// Source and edition for the printed footer: taken from content, never from the clock.
     func checklistFooter(_ c: ContentPage) -> String {
         let docs = (c.sources.map(\.doc) + c.items.compactMap { model.byID[$0.requirement]?.sources.first?.doc }).uniqued()
-        return docs.compactMap { model.sourceByKey[$0] }.map { "\($0.title)（\($0.edition)）" }.joined(separator: "／")
+        return docs.compactMap { model.sourceByKey[$0] }.map { theme.strings.format("source_with_edition", ["title": $0.title, "edition": $0.edition]) }.joined(separator: theme.strings["group_separator"])
     }
 
     func scenarioContext(_ s: ContentPage, _ root: String) -> TemplateValue {
@@ -501,7 +501,7 @@ struct PageRenderer {
         c["body"] = .markdown(markdown(s, root: root))
         c["selection"] = .list(s.selection.compactMap { a -> TemplateValue? in
             guard let facet = model.config.facet(a.facet) else { return nil }
-            return ["label": .string(facet.label), "values": .string(a.values.compactMap { facet.value($0.value)?.label }.joined(separator: "、"))]
+            return ["label": .string(facet.label), "values": .string(a.values.compactMap { facet.value($0.value)?.label }.joined(separator: theme.strings["list_separator"]))]
         })
         c["lookupUrl"] = .string(root + "lookup.html#" + Self.selectionFragment(s.selection))
         // The requirements that apply, grouped by 段階, so the page is useful without JavaScript.
@@ -512,11 +512,7 @@ struct PageRenderer {
         c["applicableSections"] = .list(LookupMatch.Kind.allCases.compactMap { kind -> TemplateValue? in
             let reqs = applicable.filter { LookupMatch.kind($0, selection: s.selection, config: model.config) == kind }
             guard !reqs.isEmpty else { return nil }
-            let label = switch kind {
-            case .specific: "選んだ条件に固有の規定"
-            case .conditional: "情報の種類や再委託などによって当てはまる規定"
-            case .general: "全般に共通"
-            }
+            let label = theme.strings["lookup_\(kind.rawValue)"]
             return ["label": .string(label), "count": .int(reqs.count), "folded": .bool(kind != .specific),
                     "groups": .list(phaseGroups(reqs, root: root, chosen: chosenPhases))]
         })

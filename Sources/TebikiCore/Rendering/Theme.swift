@@ -21,6 +21,9 @@ struct Theme: Sendable {
                                     "glossary-index", "glossary-term", "checklist", "checklists-index",
                                     "scenario", "scenarios-index", "sources", "search", "lookup", "changes-index", "edition", "not-found"]
 
+    /// The theme's strings for its scripts (`globalThis.TEBIKI_STRINGS`), loaded by every page.
+    static let stringsScriptPath = "assets/js/strings.js"
+
     /// The prefix of built-in theme paths in diagnostics.
     static let builtinPrefix = "(組み込みテーマ)"
 
@@ -66,12 +69,14 @@ struct Theme: Sendable {
         for name in requiredTemplates where !found.contains(name) && !diagnostics.items.contains(where: { $0.path.hasSuffix("/\(name).mustache") }) {
             diagnostics.error("missing-template", "テーマにテンプレート \(name).mustache がありません。", at: SourceLocation(path: prefix + "templates/" + name + ".mustache"))
         }
-        let assets = relatives.filter { $0.hasPrefix("assets/") }.map { (path: $0, data: layered[$0]!.data) }
+        var assets = relatives.filter { $0.hasPrefix("assets/") && $0 != stringsScriptPath }.map { (path: $0, data: layered[$0]!.data) }
 
         var strings = ThemeStrings(base: base["strings.yml"].map { String(decoding: $0, as: UTF8.self) } ?? "")
         if let path = source.files[prefix + "strings.yml"] != nil ? prefix + "strings.yml" : nil {
             strings.override(with: source.text(path) ?? "", path: path, diagnostics: &diagnostics)
         }
+        // The scripts read the same words as the templates (no Japanese in the JavaScript).
+        assets.append((path: stringsScriptPath, data: strings.script))
 
         var h = Fingerprint.FNV()
         h.add(TebikiVersion.string)
@@ -132,6 +137,15 @@ struct ThemeStrings: Sendable {
         for (name, value) in fields { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
         return text
     }
+
+    /// Every string as a classic script, so pages opened from file:// can load it.
+    var script: Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? e.encode(values)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return Data("globalThis.TEBIKI_STRINGS = \(json);\n".utf8)
+    }
+
 
     static func object(_ values: [String: String]) -> TemplateValue {
         var object = TemplateObject(capacity: values.count)

@@ -68,14 +68,22 @@ enum Indexer {
         var lookup: String? = nil
         var all: String? = nil
         var specific: Bool? = nil
+        /// The facet's roles from site.yml, written only when set: `stages` (groups lookup
+        /// results), `search` (a search filter), `chips: false` (no labels under search results).
+        var stages: Bool? = nil
+        var search: Bool? = nil
+        var chips: Bool? = nil
         func write(to w: inout JSONWriter) {
             w.beginObject()
             if let all { w.key("all"); w.string(all) }
+            if let chips { w.key("chips"); w.bool(chips) }
             w.key("key"); w.string(key)
             w.key("kind"); w.string(kind)
             w.key("label"); w.string(label)
             if let lookup { w.key("lookup"); w.string(lookup) }
+            if let search { w.key("search"); w.bool(search) }
             if let specific { w.key("specific"); w.bool(specific) }
+            if let stages { w.key("stages"); w.bool(stages) }
             w.key("values"); values.write(to: &w)
             w.endObject()
         }
@@ -144,7 +152,8 @@ enum Indexer {
     }
 
     static func facetInfo(_ config: SiteConfig) -> [FacetInfo] {
-        config.facets.map { FacetInfo(key: $0.key, label: $0.label, kind: $0.kind.rawValue, values: $0.values.map { .init(key: $0.key, label: $0.label) }) }
+        config.facets.map { FacetInfo(key: $0.key, label: $0.label, kind: $0.kind.rawValue, values: $0.values.map { .init(key: $0.key, label: $0.label) },
+                                      stages: $0.stages ? true : nil, search: $0.search ? true : nil, chips: $0.chips ? nil : false) }
     }
 
     static func gradeInfo(_ config: SiteConfig) -> [GradeInfo] {

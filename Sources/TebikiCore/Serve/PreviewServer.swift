@@ -13,9 +13,12 @@ public enum PreviewServer {
         public var tool: String
         /// Seconds between two looks at the inputs.
         public var pollInterval: Double
+        /// `--drafts`: draft pages are built too, each with the layout's badge.
+        public var drafts: Bool
 
         public init(source: URL, output: String? = nil, host: String = "127.0.0.1", port: UInt16 = 8000, tool: String,
-                    pollInterval: Double = 0.5) {
+                    pollInterval: Double = 0.5, drafts: Bool = false) {
+            self.drafts = drafts
             self.source = source
             self.output = output
             self.host = host
@@ -53,7 +56,7 @@ public enum PreviewServer {
         }
         let output = SiteBuild.outputFolder(root: root, source: source, override: options.output)
         let site = PreviewSite(root: output, loopbackOnly: address.isLoopback)
-        let builder = PreviewBuilder(root: root, output: output, tool: options.tool, site: site)
+        let builder = PreviewBuilder(root: root, output: output, tool: options.tool, site: site, drafts: options.drafts)
         let server = PreviewHTTPServer { request in
             let done = DispatchSemaphore(value: 0)
             let box = ResponseBox()
@@ -131,12 +134,13 @@ public enum PreviewServer {
 
 /// Builds on the poller thread; `stop()` waits for a running build to finish.
 final class PreviewBuilder: @unchecked Sendable {
-    let root: URL, output: URL, tool: String, site: PreviewSite
+    let root: URL, output: URL, tool: String, site: PreviewSite, drafts: Bool
     private let buildLock = NSLock()
     private let stateLock = NSLock()
     private var stopped = false
 
-    init(root: URL, output: URL, tool: String, site: PreviewSite) {
+    init(root: URL, output: URL, tool: String, site: PreviewSite, drafts: Bool = false) {
+        self.drafts = drafts
         self.root = root
         self.output = output
         self.tool = tool
@@ -164,7 +168,8 @@ final class PreviewBuilder: @unchecked Sendable {
                 throw ContentErrors(diagnostics: d)
             }
             let source = try given ?? SiteSource.read(from: root)
-            let outcome = try SiteBuild.run(source, output: output, tool: tool)
+            // As `tebiki build --drafts`: a build with drafts is another "tool" for the build cache.
+            let outcome = try SiteBuild.run(source, output: output, tool: tool + (drafts ? "+drafts" : ""), drafts: drafts)
             report(outcome.diagnostics)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             PreviewServer.out("tebiki: \(outcome.pageCount) ページ（うち再生成 \(outcome.pageCount - outcome.pagesReused)）、\(outcome.fileCount) ファイルを \(output.path) に出力しました（\(seconds) 秒）")

@@ -3,6 +3,75 @@ import Foundation
 /// Checks everything that spans files: IDs, facets and grades against site.yml, sources,
 /// links, related pages, checklist targets and history. Collects every problem; never stops early.
 enum Validator {
+    /// The `.html` pages a build of `site` writes (content pages, built-in pages, facet values,
+    /// editions, static pages), and which content page each one is.
+    struct SitePages {
+        var html: Set<String> = []
+        var pageAt: [String: ContentPage] = [:]
+
+        init(_ site: ParsedSite) {
+            for page in site.pages where !page.id.isEmpty { pageAt[SiteModel.url(of: page)] = page }
+            html = Set(pageAt.keys).union(ConfigLoader.menuPages.map(\.url)).union([PageRenderer.notFoundPath])
+            for f in site.config.facets { for v in f.values { html.insert(PageRenderer.facetURL(f.key, v.key)) } }
+            for doc in site.sources { html.insert("changes/\(doc.key).html") }
+            html.formUnion(site.files.filter { $0.hasSuffix(".html") })
+        }
+    }
+
+    /// Files the build writes besides pages and copied files; a link may name them.
+    static func generatedFile(_ path: String) -> Bool {
+        ["data/", "search/", "exports/"].contains(where: path.hasPrefix)
+            || ["changes/feed.xml", "sitemap.xml", "assets/css/colors.css"].contains(path)
+            || (path.hasPrefix("checklists/") && path.hasSuffix(".csv"))
+    }
+
+    /// A link or image that names a file of the site (`../img/map.png`, `../rules/x.html#y`,
+    /// `#y`): the file must be one the build writes, and an anchor one of the target page's
+    /// heading ids. Links to `x.md` are checked by the caller.
+    static func checkTarget(_ link: MarkdownLink, on page: ContentPage, site: ParsedSite, pages: SitePages, into d: inout Diagnostics) {
+        // A URL the renderer drops (javascript: in any spelling) is reported as such, not as a missing file.
+        if Markdown.isDangerousURL(link.url, image: link.image) { return }
+        switch LinkResolver.classify(link.url, from: SiteModel.url(of: page)) {
+        case .fragment:
+            if !link.image { checkAnchor(link, in: page, into: &d) }
+        case .sitePath(let raw):
+            let path = raw.removingPercentEncoding ?? raw
+            if path.isEmpty || path.hasSuffix("/") {
+                if link.image || !path.isEmpty {
+                    d.error(link.image ? "missing-image" : "broken-link", "リンク先「\(link.url)」はファイルを指していません。ページは x.md か .html のファイル名まで、画像はファイル名まで書いてください。", at: link.location)
+                }
+            } else if link.image {
+                guard !site.files.contains(path) else { return }
+                let images = site.files.filter { !$0.hasPrefix("assets/") || $0.hasPrefix("assets/img/") }.sorted()
+                let hint = Suggest.nearest(to: path, in: images).map { "「\($0)」の誤りではありませんか。" }
+                    ?? "画像は static/ に置き、ページからの相対パス（例: static/img/map.png なら ../img/map.png）で書いてください。"
+                d.error("missing-image", "画像「\(link.url)」が見つかりません（出力では \(path)）。\(hint)", at: link.location)
+            } else if path.hasSuffix(".html") {
+                if pages.html.contains(path) {
+                    if let target = pages.pageAt[path] { checkAnchor(link, in: target, into: &d) }
+                } else {
+                    let hint = Suggest.nearest(to: path, in: pages.html.sorted()).map { "「\($0)」の誤りではありませんか。" } ?? ""
+                    d.error("broken-link", "リンク先「\(link.url)」のページ（\(path)）はサイトにありません。\(hint)", at: link.location)
+                }
+            } else if !site.files.contains(path), !generatedFile(path) {
+                let hint = Suggest.nearest(to: path, in: site.files.sorted()).map { "「\($0)」の誤りではありませんか。" } ?? "ファイルは static/ に置いてください。"
+                d.error("broken-link", "リンク先「\(link.url)」のファイル（\(path)）はサイトにありません。\(hint)", at: link.location)
+            }
+        case .content, .external, .absolutePath, .fileURL, .outsideSite:
+            break
+        }
+    }
+
+    /// `#anchor` of a link: one of the heading ids of `page` (as the renderer makes them).
+    static func checkAnchor(_ link: MarkdownLink, in page: ContentPage, into d: inout Diagnostics) {
+        guard let raw = LinkResolver.fragment(of: link.url), !raw.isEmpty else { return }
+        let anchor = raw.removingPercentEncoding ?? raw
+        guard !page.anchors.contains(anchor), anchor != "main" else { return }
+        let hint = Suggest.nearest(to: anchor, in: page.anchors).map { "「#\($0)」の誤りではありませんか。" }
+            ?? (page.anchors.isEmpty ? "このページには見出しがありません。" : "見出しの id: \(page.anchors.prefix(8).map { "#" + $0 }.joined(separator: "、"))。")
+        d.error("broken-anchor", "リンク先「\(link.url)」の「#\(anchor)」は、\(page.path) の見出しにありません。\(hint)", at: link.location)
+    }
+
     /// `drafts`: the pages left out as drafts (ID → path); a reference to one of them is
     /// reported as such instead of as a missing page.
     static func validate(_ site: ParsedSite, drafts: [String: String] = [:]) -> Diagnostics {
@@ -44,6 +113,7 @@ enum Validator {
 
         checkOutputPaths(site, into: &d)
 
+        let pages = SitePages(site)
         var synonymOwner: [String: String] = [:]
         for page in site.pages {
             for s in page.sources where sourceKeys[s.doc] == nil {
@@ -74,23 +144,35 @@ enum Validator {
                 }
             }
             for link in page.links {
+                // Written from the Markdown file to static/ (as an editor previews it): the renderer rewrites it.
+                if let path = LinkResolver.staticTarget(of: link.url, fromSource: page.path) {
+                    let file = String(path.prefix { $0 != "?" && $0 != "#" })
+                    if !site.files.contains(file.removingPercentEncoding ?? file) {
+                        let hint = Suggest.nearest(to: "static/" + file, in: site.files.map { "static/" + $0 }.sorted()).map { "「\($0)」の誤りではありませんか。" } ?? ""
+                        d.error(link.image ? "missing-image" : "broken-link", "リンク先「\(link.url)」のファイル static/\(file) がありません。\(hint)", at: link.location)
+                    }
+                    continue
+                }
                 switch LinkResolver.classify(link.url, from: SiteModel.url(of: page)) {
                 case .absolutePath:
                     d.error("absolute-link", "リンク先「\(link.url)」は / で始まる絶対パスです。サイトはフォルダごと移して使うため、相対パスか、ページならファイル名（x.md）で書いてください。", at: link.location)
-                case .fileURL:
+                case .fileURL where !link.image:
                     d.error("file-link", "リンク先「\(link.url)」は file: の URL です。読む人のパソコンのファイルを指すため使えません（リンクは出力されません）。", at: link.location)
                 case .outsideSite:
                     d.error("link-outside-site", "リンク先「\(link.url)」の ../ がサイトのフォルダの外に出ています。ページへのリンクはファイル名（x.md）で書いてください。", at: link.location)
-                case .content, .fragment, .external, .sitePath:
+                case .content, .fragment, .external, .sitePath, .fileURL:
                     // javascript:, vbscript:, data: (any spelling): the renderer drops the URL and keeps the text.
-                    if Markdown.isDangerousURL(link.url) {
+                    if Markdown.isDangerousURL(link.url, image: link.image) {
                         d.warning("unsafe-url", "リンク先「\(Markdown.printable(link.url))」はスクリプトなどを実行できる URL のため、ページには出力しません（リンクの文字だけが残ります）。", at: link.location)
                     }
                 }
+                checkTarget(link, on: page, site: site, pages: pages, into: &d)
                 guard let target = LinkResolver.contentTarget(of: link.url) else { continue }
                 if byID[target] == nil, !draftReference(target, drafts: drafts, at: link.location, into: &d) {
                     let hint = Suggest.nearest(to: target, in: Array(byID.keys)).map { "「\($0).md」の誤りではありませんか。" } ?? ""
                     d.error("broken-link", "リンク先「\(link.url)」のページはありません。\(hint)", at: link.location)
+                } else if let page = byID[target] {
+                    checkAnchor(link, in: page, into: &d)
                 }
             }
             if page.kind == .glossary {

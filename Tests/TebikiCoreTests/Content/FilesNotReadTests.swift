@@ -48,7 +48,7 @@ import Testing
         try FileManager.default.createDirectory(at: content.appendingPathComponent("requirement"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: content.appendingPathComponent("images"), withIntermediateDirectories: true)
         for (path, data) in [("requirements/x.MD", page), ("requirements/y.markdown", page), ("requirement/z.md", page),
-                             ("images/a.png", Data([0x89])), ("notes.md", page), ("registries/extra.yml", Data())] {
+                             ("images/a.png", Data([0x89])), ("requirements/map.png", Data([0x89])), ("notes.md", page), ("registries/extra.yml", Data())] {
             try data.write(to: content.appendingPathComponent(path))
         }
         // A file name that is not UTF-8 (Latin-1 "é").
@@ -63,6 +63,7 @@ import Testing
             "content/registries/extra.yml: warning [file-not-read]",
             "content/requirement: error [folder-not-read]",
             "content/requirements/caf\u{FFFD}.md: error [invalid-file-name]",
+            "content/requirements/map.png: warning [file-not-read]",
             "content/requirements/x.MD: error [file-not-read]",
             "content/requirements/y.markdown: warning [file-not-read]",
         ])

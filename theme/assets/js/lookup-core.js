@@ -14,12 +14,19 @@
 
   const ALL = 'all';
   const NOT_APPLICABLE = 'na';
-  const GENERAL_LABEL = '全般に共通';
-  const SPECIFIC_LABEL = '選んだ条件に固有の規定';
-  const CONDITIONAL_LABEL = '情報の種類や再委託などによって当てはまる規定';
-  const ALL_PHASES_LABEL = '全段階';
-  const APPLIES_LABEL = '対象';
   const hasOwn = Object.prototype.hasOwnProperty;
+
+  /**
+   * text(key, fields) -> the theme's word for `key` (strings.yml, as assets/js/strings.js puts
+   * it in globalThis.TEBIKI_STRINGS), `{name}` placeholders filled from `fields`; the key itself
+   * when the theme has no such word. No word of the site's domain is written in this file.
+   */
+  function text(key, fields) {
+    const strings = root && root.TEBIKI_STRINGS;
+    let s = strings && hasOwn.call(strings, key) ? String(strings[key]) : key;
+    for (const name of Object.keys(fields || {})) s = s.split('{' + name + '}').join(String(fields[name]));
+    return s;
+  }
 
   function dict() {
     return Object.create(null);
@@ -204,7 +211,7 @@
       facet(key) { const t = table.get(key); return t ? t.facet.label : key; },
       value(key, v) {
         const t = table.get(key);
-        if (v === ALL) return (t && t.facet.all) || GENERAL_LABEL;
+        if (v === ALL) return (t && t.facet.all) || text('lookup_general');
         const x = t && t.values.get(v);
         return x ? x.label : v;
       },
@@ -219,8 +226,8 @@
    * Why a requirement is listed, as short Japanese texts: one per graded value
    * ("運用（ASPサービス）：○ 必須", or "…：対象" without a grade), one per multi facet
    * with its matching values ("取り扱う情報：個人情報"), or "全般" when every chosen
-   * facet matched through `all`. Only facets the user chose (`phase` and `org` excepted, they
-   * say when and for whom, not why) are named.
+   * facet matched through `all`. Only `specific` facets (site.yml) are named: the others say
+   * when and for whom, not why.
    */
   function reasonTexts(m, data) {
     if (!m) return [];
@@ -232,17 +239,17 @@
       const rs = m.reasons.filter((r) => r.facet === f.key && !r.all);
       if (!rs.length) continue;
       if (f.kind === 'graded') {
-        for (const r of rs) out.push(L.value(f.key, r.value) + '：' + (r.grade ? L.grade(r.grade) || r.grade : APPLIES_LABEL));
+        for (const r of rs) out.push(L.value(f.key, r.value) + text('label_separator') + (r.grade ? L.grade(r.grade) || r.grade : text('lookup_applies')));
       } else {
-        out.push(f.label + '：' + rs.map((r) => L.value(f.key, r.value)).join('、'));
+        out.push(f.label + text('label_separator') + rs.map((r) => L.value(f.key, r.value)).join(text('list_separator')));
       }
     }
     for (const c of m.conditions || []) {
       const f = facets.find((x) => x.key === c.facet);
-      const shown = c.values.slice(0, 4).map((v) => L.value(c.facet, v)).join('・') + (c.values.length > 4 ? ' など' : '');
-      out.push((f ? f.label + '：' : '') + shown + 'の場合');
+      const shown = c.values.slice(0, 4).map((v) => L.value(c.facet, v)).join(text('value_separator')) + (c.values.length > 4 ? text('lookup_condition_more') : '');
+      out.push((f ? f.label + text('label_separator') : '') + text('lookup_condition', { values: shown }));
     }
-    if (!out.length) out.push('全般');
+    if (!out.length) out.push(text('lookup_reason_general'));
     return out;
   }
 
@@ -254,19 +261,20 @@
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   }
 
-  function phasesOf(req) {
-    const v = valuesOf(req, 'phase');
-    return v ? v.map((x) => x.value) : [];
-  }
-
-  // Groups by phase: [{key, label, count, requirements}] in the order of the phase values;
-  // a requirement is listed under each of its (chosen) phases; `all` and unknown phases go to
-  // a final group 「全段階」.
+  // Groups by the stages facet (site.yml `stages: true`): [{key, label, count, requirements}]
+  // in the order of its values; a requirement is listed under each of its (chosen) stages;
+  // `all` and unknown stages go to a final group (strings.yml `all_phases`). Without a stages
+  // facet, one group.
   function phaseGroups(reqs, facets, selection) {
-    const phaseFacet = (facets || []).find((f) => f.key === 'phase');
+    const phaseFacet = (facets || []).find((f) => f && f.stages === true);
+    const phaseKey = phaseFacet ? phaseFacet.key : null;
+    const phasesOf = (req) => {
+      const v = phaseKey ? valuesOf(req, phaseKey) : null;
+      return v ? v.map((x) => x.value) : [];
+    };
     const phaseValues = phaseFacet ? phaseFacet.values || [] : [];
     const known = new Set(phaseValues.map((v) => v.key));
-    const chosenList = chosenValues(selection, 'phase');
+    const chosenList = phaseKey ? chosenValues(selection, phaseKey) : [];
     const chosen = chosenList.length ? new Set(chosenList) : null;
     const groups = [];
     for (const v of phaseValues) {
@@ -275,7 +283,7 @@
       if (rs.length) groups.push({ key: v.key, label: v.label, count: rs.length, requirements: rs });
     }
     const rest = reqs.filter((r) => !phasesOf(r).some((k) => known.has(k) && (!chosen || chosen.has(k))));
-    if (rest.length) groups.push({ key: 'all', label: ALL_PHASES_LABEL, count: rest.length, requirements: rest });
+    if (rest.length) groups.push({ key: 'all', label: text('all_phases'), count: rest.length, requirements: rest });
     return groups;
   }
 
@@ -306,7 +314,7 @@
       byKind[m.kind].push(r);
     }
     const sections = [];
-    for (const [key, label] of [['specific', SPECIFIC_LABEL], ['conditional', CONDITIONAL_LABEL], ['general', GENERAL_LABEL]]) {
+    for (const [key, label] of [['specific', text('lookup_specific')], ['conditional', text('lookup_conditional')], ['general', text('lookup_general')]]) {
       const reqs = byKind[key];
       if (!reqs.length) continue;
       const groups = phaseGroups(reqs, facets, sel);
@@ -332,7 +340,7 @@
     const hit = section ? sources.find((s) => s.section === section || s.label === section) : null;
     const first = sources[0];
     const where = hit ? hit.section || hit.label || '' : section || (first ? first.section || first.label || '' : '');
-    return (req.title || req.id) + (where ? '（' + where + '）' : '');
+    return where ? text('lookup_basis', { title: req.title || req.id, section: where }) : req.title || req.id;
   }
 
   /**
@@ -363,7 +371,9 @@
     return rows;
   }
 
-  const CSV_HEADER = ['No.', 'グループ', '確認事項', '根拠', '該当する理由', '結果', '備考'];
+  function csvHeader() {
+    return ['csv_no', 'lookup_csv_group', 'csv_item', 'csv_basis', 'lookup_csv_reason', 'lookup_csv_result', 'csv_notes'].map((k) => text(k));
+  }
 
   // A cell Excel would read as a formula (=, +, -, @, tab, CR first) gets a leading
   // apostrophe (OWASP "CSV injection"), as the Swift CSV encoder does.
@@ -377,7 +387,7 @@
 
   /** UTF-8 BOM, CRLF line ends (also after the last row), RFC 4180 quoting. */
   function csvForChecklist(rows) {
-    const lines = [CSV_HEADER];
+    const lines = [csvHeader()];
     (rows || []).forEach((r, i) => {
       lines.push([r.no == null ? i + 1 : r.no, r.group, r.text, r.basis, r.reason, r.result, r.note]);
     });
@@ -386,11 +396,8 @@
 
   const api = {
     ALL,
-    GENERAL_LABEL,
-    SPECIFIC_LABEL,
-    CONDITIONAL_LABEL,
-    APPLIES_LABEL,
-    CSV_HEADER,
+    text,
+    csvHeader,
     parseSelection,
     formatSelection,
     hasSelection,

@@ -11,9 +11,11 @@
   if (!core || typeof document === 'undefined') return;
   const doc = document;
 
-  const CHECKLIST_FIELDS = ['案件名', '委託先', '確認日', '確認者', '承認者'];
-  const RESULT_CHOICES = '☐適　☐否　☐該当なし';
-  const PRINT_HEADER = ['No.', '確認事項', '根拠', '結果', '備考'];
+  // Every word comes from the theme's strings.yml (core.text); which facet groups the results
+  // comes from site.yml (`stages`), through data/lookup.js.
+  const t = core.text;
+  const CHECKLIST_FIELDS = t('lookup_checklist_fields').split('／').filter(Boolean);
+  const PRINT_HEADER = ['csv_no', 'csv_item', 'csv_basis', 'lookup_print_result', 'csv_notes'].map((k) => t(k));
 
   function el(tag, className, text) {
     const e = doc.createElement(tag);
@@ -42,7 +44,7 @@
 
     const data = globalThis.TEBIKI_LOOKUP;
     if (!data || !Array.isArray(data.requirements)) {
-      if (summary) summary.textContent = '規定のデータ（data/lookup.js）を読み込めませんでした。';
+      if (summary) summary.textContent = t('lookup_no_data');
       return;
     }
     const root = (doc.body && doc.body.getAttribute('data-root')) || '';
@@ -83,7 +85,7 @@
       }
       controls.appendChild(fs);
     }
-    const reset = el('button', 'lookup-reset', '条件をすべて外す');
+    const reset = el('button', 'lookup-reset', t('lookup_reset'));
     reset.type = 'button';
     controls.appendChild(reset);
 
@@ -143,7 +145,7 @@
       const scenarios = Array.isArray(data.scenarios) ? data.scenarios : [];
       clear(scenarioBox);
       if (scenarios.length) {
-        scenarioBox.appendChild(el('h2', null, 'よくある場面から選ぶ'));
+        scenarioBox.appendChild(el('h2', null, t('lookup_scenarios')));
         const ul = el('ul', 'lookup-scenario-list');
         for (const s of scenarios) {
           const li = el('li');
@@ -152,7 +154,7 @@
           li.appendChild(a);
           if (s.url) {
             li.appendChild(doc.createTextNode(' '));
-            const more = el('a', 'lookup-scenario-page', '解説');
+            const more = el('a', 'lookup-scenario-page', t('lookup_scenario_page'));
             more.href = root + s.url;
             li.appendChild(more);
           }
@@ -173,9 +175,9 @@
       const parts = [];
       for (const f of facets) {
         const vals = chosen(f.key);
-        if (vals.length) parts.push(f.label + '：' + vals.map((v) => valueLabel(f.key, v)).join('、'));
+        if (vals.length) parts.push(f.label + t('label_separator') + vals.map((v) => valueLabel(f.key, v)).join(t('list_separator')));
       }
-      return parts.join('／');
+      return parts.join(t('group_separator'));
     }
 
     function renderRequirement(req) {
@@ -186,13 +188,13 @@
       const reasons = current.reasons.get(req.id) || [];
       if (reasons.length) {
         const p = el('p', 'lookup-reasons');
-        p.appendChild(el('span', 'lookup-reason-label', '該当：'));
+        p.appendChild(el('span', 'lookup-reason-label', t('lookup_reason_label')));
         for (const r of reasons) p.appendChild(el('span', 'lookup-reason', r));
         li.appendChild(p);
       }
       if (req.summary) li.appendChild(el('p', 'lookup-item-summary', req.summary));
       const labels = (req.sources || []).map((s) => s.label || s.section).filter(Boolean);
-      if (labels.length) li.appendChild(el('p', 'lookup-item-sources', '根拠：' + labels.join('、')));
+      if (labels.length) li.appendChild(el('p', 'lookup-item-sources', t('lookup_sources_label') + labels.join(t('list_separator'))));
       return li;
     }
 
@@ -205,7 +207,7 @@
         const box = el('section', 'lookup-group');
         box.id = groupId(section, g);
         const h = el('h3', null, g.label + ' ');
-        h.appendChild(el('span', 'lookup-count', '（' + g.count + '件）'));
+        h.appendChild(el('span', 'lookup-count', t('lookup_group_count', { n: g.count })));
         box.appendChild(h);
         const ol = el('ol', 'lookup-list');
         for (const r of g.requirements) ol.appendChild(renderRequirement(r));
@@ -221,12 +223,12 @@
         clear(summary);
         const cond = selectionText();
         summary.appendChild(el('p', 'lookup-summary-total',
-          (cond ? '該当する規定：' : '規定の一覧：') + current.total + '件'));
+          t(cond ? 'lookup_total_selected' : 'lookup_total_all', { n: current.total })));
         if (current.sections.length) {
           const ul = el('ul', 'lookup-summary-groups');
           for (const s of current.sections) {
             const li = el('li');
-            const a = el('a', null, s.label + ' ' + s.count + '件');
+            const a = el('a', null, t('lookup_section_count', { label: s.label, n: s.count }));
             a.href = '#lookup-section-' + s.key;
             a.addEventListener('click', (e) => {
               e.preventDefault(); // keep the selection in the fragment
@@ -242,23 +244,21 @@
           summary.appendChild(ul);
         }
         summary.appendChild(el('p', 'lookup-summary-selection',
-          cond ? '条件：' + cond : '条件を選ぶと、当てはまる規定だけに絞り込みます。'));
+          cond ? t('lookup_selection', { selection: cond }) : t('lookup_selection_hint')));
       }
       if (!current.total) {
-        results.appendChild(el('p', 'lookup-none', '条件に当てはまる規定はありません。条件を減らしてください。'));
+        results.appendChild(el('p', 'lookup-none', t('lookup_none')));
       }
       for (const s of current.sections) {
         const box = el('section', 'lookup-section lookup-section-' + s.key);
         box.id = 'lookup-section-' + s.key;
         const h = el('h2', null, s.label + ' ');
-        h.appendChild(el('span', 'lookup-count', '（' + s.count + '件）'));
+        h.appendChild(el('span', 'lookup-count', t('lookup_group_count', { n: s.count })));
         box.appendChild(h);
         if (s.key !== 'specific') {
-          box.appendChild(el('p', 'lookup-general-note', s.key === 'general'
-            ? '委託の形態・取り扱う情報・再委託の有無にかかわらず、どの委託にも当てはまる規定です。'
-            : 'まだ選んでいない条件（取り扱う情報、再委託の有無など）によって当てはまる規定です。各規定の「…の場合」を確かめるか、条件を追加して絞り込んでください。'));
+          box.appendChild(el('p', 'lookup-general-note', t(s.key === 'general' ? 'lookup_general_note' : 'lookup_conditional_note')));
           const details = el('details', 'lookup-general');
-          details.appendChild(el('summary', null, s.label + 'を表示（' + s.count + '件）'));
+          details.appendChild(el('summary', null, t('lookup_show_section', { label: s.label, n: s.count })));
           renderGroups(s, details);
           box.appendChild(details);
         } else {
@@ -280,11 +280,11 @@
       const rows = core.checklistRows(current);
       clear(checklist);
       const title = (data.site && data.site.title) ? data.site.title + ' ' : '';
-      checklist.appendChild(el('h2', 'checklist-title', '情報セキュリティ確認チェックリスト'));
+      checklist.appendChild(el('h2', 'checklist-title', t('lookup_checklist_title')));
       const cond = selectionText();
-      checklist.appendChild(el('p', 'checklist-selection', '条件：' + (cond || '指定なし（すべての規定）')));
-      const counts = current.sections.map((s) => s.label + ' ' + s.count + '件').join('／');
-      if (counts) checklist.appendChild(el('p', 'checklist-counts', '規定：' + counts + '（確認事項 ' + rows.length + '項目）'));
+      checklist.appendChild(el('p', 'checklist-selection', t('lookup_checklist_selection', { selection: cond || t('lookup_checklist_no_selection') })));
+      const counts = current.sections.map((s) => t('lookup_section_count', { label: s.label, n: s.count })).join(t('group_separator'));
+      if (counts) checklist.appendChild(el('p', 'checklist-counts', t('lookup_checklist_counts', { counts, n: rows.length })));
 
       const head = el('table', 'checklist-fields');
       const hb = el('tbody');
@@ -315,7 +315,7 @@
           tbody = el('tbody', 'checklist-group');
           const section = current.sections.find((s) => s.label === group);
           const gtr = el('tr', 'checklist-group-row group-row');
-          const th = el('th', null, group + (section ? '（' + section.count + '件）' : ''));
+          const th = el('th', null, group + (section ? t('lookup_group_count', { n: section.count }) : ''));
           th.colSpan = PRINT_HEADER.length;
           th.scope = 'rowgroup';
           gtr.appendChild(th);
@@ -326,16 +326,16 @@
         tr.appendChild(el('td', 'checklist-no', String(r.no)));
         const text = el('td', 'checklist-cell');
         text.appendChild(el('span', 'checklist-text', r.text));
-        if (r.reason) text.appendChild(el('span', 'checklist-reason', '該当：' + r.reason));
+        if (r.reason) text.appendChild(el('span', 'checklist-reason', t('lookup_reason_label') + r.reason));
         tr.appendChild(text);
         tr.appendChild(el('td', 'checklist-basis', r.basis));
-        tr.appendChild(el('td', 'checklist-result', RESULT_CHOICES));
+        tr.appendChild(el('td', 'checklist-result', t('lookup_result_choices')));
         tr.appendChild(el('td', 'checklist-note'));
         tbody.appendChild(tr);
       }
       checklist.appendChild(table);
       checklist.appendChild(el('p', 'checklist-footer',
-        '出典：' + title + '（' + new Date().toLocaleDateString('ja-JP') + ' 作成）'));
+        t('lookup_checklist_footer', { title, date: new Date().toLocaleDateString(doc.documentElement.lang || undefined) })));
       checklist.hidden = !rows.length;
       checklist.classList.toggle('is-ready', rows.length > 0);
     }
@@ -344,7 +344,7 @@
     globalThis.addEventListener('beforeprint', fillChecklist);
 
     if (printButton) {
-      if (!printButton.textContent.trim()) printButton.textContent = 'このチェックリストを印刷';
+      if (!printButton.textContent.trim()) printButton.textContent = t('lookup_print');
       printButton.addEventListener('click', () => {
         fillChecklist();
         globalThis.print();

@@ -36,6 +36,13 @@
     } catch (e) { /* an older browser prints without the title */ }
   }
 
+  // The theme's words (strings.yml through assets/js/strings.js, loaded after this file but
+  // before the page is ready, when these run).
+  function word(key) {
+    const strings = globalThis.TEBIKI_STRINGS;
+    return strings && Object.prototype.hasOwnProperty.call(strings, key) ? String(strings[key]) : key;
+  }
+
   function successorRedirect() {
     const link = doc.getElementById('successor-link');
     const seconds = link && parseInt(link.getAttribute('data-redirect-seconds'), 10);
@@ -49,11 +56,11 @@
     stop.type = 'button';
     stop.id = 'redirect-stop';
     stop.className = 'button';
-    stop.textContent = 'このページにとどまる';
+    stop.textContent = word('redirect_stay');
     line.append(text, ' ', stop);
     notice.appendChild(line);
     let left = seconds;
-    const show = () => { text.textContent = left + ' 秒後に新しいページへ移動します。'; };
+    const show = () => { text.textContent = word('redirect_countdown').split('{n}').join(String(left)); };
     show();
     const timer = setInterval(() => {
       left -= 1;
@@ -63,7 +70,7 @@
     }, 1000);
     stop.addEventListener('click', () => {
       clearInterval(timer);
-      text.textContent = '自動では移動しません。';
+      text.textContent = word('redirect_stopped');
       stop.remove();
       link.focus();
     });

@@ -11,10 +11,18 @@
   if (!core || typeof document === 'undefined') return;
   const doc = document;
 
-  const KIND_LABELS = { requirement: '規定', glossary: '用語', checklist: 'チェックリスト', scenario: '場面' };
-  const STATUS_LABELS = { retired: '廃止', renamed: '改名' };
-  const FILTER_MULTI = ['phase', 'org', 'category'];
-  const FILTER_GRADED = ['form'];
+  // Every word shown comes from the theme's strings.yml (assets/js/strings.js); which facets
+  // filter and which show as labels comes from site.yml through the manifest (`search`, `chips`).
+  const STRINGS = globalThis.TEBIKI_STRINGS || {};
+  function t(key, fields) {
+    let s = Object.prototype.hasOwnProperty.call(STRINGS, key) ? String(STRINGS[key]) : key;
+    for (const name of Object.keys(fields || {})) s = s.split('{' + name + '}').join(String(fields[name]));
+    return s;
+  }
+  const KIND_KEYS = { requirement: 'kind_requirement', glossary: 'kind_glossary', checklist: 'kind_checklist', scenario: 'kind_scenario' };
+  const STATUS_KEYS = { retired: 'retired_badge', renamed: 'renamed_badge' };
+  const kindLabel = (kind) => (KIND_KEYS[kind] ? t(KIND_KEYS[kind]) : kind || '');
+  const statusLabel = (status) => (STATUS_KEYS[status] ? t(STATUS_KEYS[status]) : status);
   // Results shown at first (more on request): each one needs its document shard, so a
   // first query over a large site loads fewer files.
   const PAGE_SIZE = 20;
@@ -89,7 +97,7 @@
   }
 
   function kindBadge(kind) {
-    return el('span', 'badge badge-kind kind-' + (kind || 'other'), KIND_LABELS[kind] || kind || '');
+    return el('span', 'badge badge-kind kind-' + (kind || 'other'), kindLabel(kind));
   }
 
   function facetTables(index) {
@@ -101,23 +109,23 @@
     return { facets, grades };
   }
 
-  // Labels of a document's facet values: phase/org/category values, and graded values with a
-  // grade other than `na` ("○ 情報システムの構築等").
+  // Labels of a document's facet values (every facet but those with `chips: false` in
+  // site.yml): multi values, and graded values with a grade other than `na` ("○ 情報システムの構築等").
   function facetLabels(docEntry, tables) {
     const out = [];
     const own = docEntry.facets || {};
-    for (const [key, t] of tables.facets) {
+    for (const [key, ft] of tables.facets) {
       const v = own[key];
-      if (!v || key === 'role') continue;
+      if (!v || ft.facet.chips === false) continue;
       if (Array.isArray(v)) {
-        for (const k of v) if (t.values.has(k)) out.push({ key, text: t.values.get(k) });
+        for (const k of v) if (ft.values.has(k)) out.push({ key, text: ft.values.get(k) });
       } else if (typeof v === 'object') {
-        const graded = Object.keys(v).filter((k) => v[k] !== 'na' && t.values.has(k));
+        const graded = Object.keys(v).filter((k) => v[k] !== 'na' && ft.values.has(k));
         graded.slice(0, 3).forEach((k) => {
           const g = tables.grades.get(v[k]);
-          out.push({ key, text: (g ? g.symbol + ' ' : '') + t.values.get(k) });
+          out.push({ key, text: (g ? g.symbol + ' ' : '') + ft.values.get(k) });
         });
-        if (graded.length > 3) out.push({ key, text: 'ほか' + (graded.length - 3) + '形態' });
+        if (graded.length > 3) out.push({ key, text: t('search_more_values', { n: graded.length - 3 }) });
       }
     }
     return out;
@@ -136,7 +144,7 @@
     const list = el('ul', 'site-search-suggestions');
     list.id = 'site-search-suggestions';
     list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', '検索候補');
+    list.setAttribute('aria-label', t('search_suggestions'));
     list.hidden = true;
     form.appendChild(list);
 
@@ -206,13 +214,13 @@
           a.appendChild(kindBadge(hit.doc.kind));
           a.appendChild(el('span', 'site-search-option-title', hit.doc.title));
           if (hit.doc.status && hit.doc.status !== 'active') {
-            a.appendChild(el('span', 'badge badge-status', STATUS_LABELS[hit.doc.status] || hit.doc.status));
+            a.appendChild(el('span', 'badge badge-status', statusLabel(hit.doc.status)));
           }
         });
       }
       const label = r.total
-        ? '「' + q + '」のすべての結果を見る（' + r.total + '件）'
-        : '「' + q + '」に一致するページはありません。検索ページで探す';
+        ? t('search_all_results', { q, n: r.total })
+        : t('search_no_match_go', { q });
       addOption(action + '?q=' + encodeURIComponent(q), (a) => {
         a.classList.add('site-search-all');
         a.textContent = label;
@@ -301,10 +309,10 @@
     const params = new URLSearchParams(location.search);
     input.value = params.get('q') || '';
     if (headerInput && !headerInput.value) headerInput.value = input.value;
-    const initialFilters = {};
-    for (const k of FILTER_MULTI.concat(FILTER_GRADED)) {
-      const v = params.get(k);
-      if (v) initialFilters[k] = v.split(',').filter(Boolean);
+    // Filters from the address; once the manifest is in, only the site's search facets stay.
+    let initialFilters = {};
+    for (const [k, v] of params) {
+      if (k !== 'q' && k !== 'retired' && v) initialFilters[k] = v.split(',').filter(Boolean);
     }
     if (retiredBox && params.get('retired') === '1') retiredBox.checked = true;
 
@@ -313,7 +321,7 @@
     let tables = null;
     let runs = 0; // the latest run() wins when several are loading shards
 
-    const more = el('button', 'search-more', 'さらに表示');
+    const more = el('button', 'search-more', t('search_more'));
     more.type = 'button';
     more.id = 'search-more';
     more.hidden = true;
@@ -333,13 +341,26 @@
       return f;
     }
 
+    function searchFacet(f) {
+      return f && f.search === true && (f.kind === 'multi' || f.kind === 'graded');
+    }
+
+    function keepSearchFilters() {
+      const kept = {};
+      for (const f of manifest.facets || []) {
+        if (!searchFacet(f) || !initialFilters[f.key]) continue;
+        const known = new Set((f.values || []).map((v) => v.key));
+        const values = initialFilters[f.key].filter((v) => known.has(v));
+        if (values.length) kept[f.key] = values;
+      }
+      initialFilters = kept;
+    }
+
     function buildFilters() {
       if (!filtersBox) return;
       clear(filtersBox);
       for (const f of manifest.facets || []) {
-        const wanted = (f.kind === 'multi' && FILTER_MULTI.includes(f.key)) ||
-          (f.kind === 'graded' && FILTER_GRADED.includes(f.key));
-        if (!wanted || !(f.values || []).length) continue;
+        if (!searchFacet(f) || !(f.values || []).length) continue;
         const fs = el('fieldset', 'search-filter search-filter-' + f.key);
         fs.appendChild(el('legend', null, f.label));
         for (const v of f.values) {
@@ -379,11 +400,11 @@
       a.href = siteRoot() + d.url;
       head.appendChild(a);
       if (d.status && d.status !== 'active') {
-        head.appendChild(el('span', 'badge badge-status status-' + d.status, STATUS_LABELS[d.status] || d.status));
+        head.appendChild(el('span', 'badge badge-status status-' + d.status, statusLabel(d.status)));
       }
       li.appendChild(head);
       const meta = [];
-      if (d.sections && d.sections.length) meta.push(d.sections.join('、'));
+      if (d.sections && d.sections.length) meta.push(d.sections.join(t('list_separator')));
       if (meta.length) li.appendChild(el('p', 'search-result-sections', meta.join(' ')));
       const labels = facetLabels(d, tables);
       if (labels.length) {
@@ -437,11 +458,11 @@
     function renderEmpty(q, filters, includeRetired, counts) {
       if (!empty) return;
       clear(empty);
-      empty.appendChild(el('p', 'search-empty-lead', '「' + q + '」に一致するページは見つかりませんでした。'));
+      empty.appendChild(el('p', 'search-empty-lead', t('search_none', { q })));
       const ul = el('ul', 'search-empty-suggestions');
       if (counts.unfiltered) {
         const li = el('li');
-        const b = el('button', 'search-clear-filters', '絞り込みを外して探す（' + counts.unfiltered + '件）');
+        const b = el('button', 'search-clear-filters', t('search_clear_filters', { n: counts.unfiltered }));
         b.type = 'button';
         b.addEventListener('click', () => {
           for (const box of filtersBox.querySelectorAll('input[type=checkbox]')) box.checked = false;
@@ -452,7 +473,7 @@
       }
       if (counts.retired) {
         const li = el('li');
-        const b = el('button', 'search-include-retired', '廃止・改名された規定も含めて探す（' + counts.retired + '件）');
+        const b = el('button', 'search-include-retired', t('search_with_retired', { n: counts.retired }));
         b.type = 'button';
         b.addEventListener('click', () => { retiredBox.checked = true; run(true); });
         li.appendChild(b);
@@ -460,9 +481,9 @@
       }
       const terms = closeTerms(q);
       if (terms.length) {
-        const li = el('li', null, '近い用語: ');
+        const li = el('li', null, t('search_close_terms'));
         terms.forEach((d, i) => {
-          if (i) li.appendChild(doc.createTextNode('、'));
+          if (i) li.appendChild(doc.createTextNode(t('list_separator')));
           const a = el('a', null, d.title);
           a.href = siteRoot() + d.url;
           li.appendChild(a);
@@ -473,9 +494,9 @@
       const others = [];
       for (const t of analyzed || []) for (const a of t.display || []) if (!others.includes(a)) others.push(a);
       if (others.length) {
-        const li = el('li', null, '別の言い方で探す: ');
+        const li = el('li', null, t('search_other_words'));
         others.slice(0, 6).forEach((w, i) => {
-          if (i) li.appendChild(doc.createTextNode('、'));
+          if (i) li.appendChild(doc.createTextNode(t('list_separator')));
           const a = el('a', null, w);
           a.href = siteRoot() + 'search.html?q=' + encodeURIComponent(w);
           li.appendChild(a);
@@ -483,12 +504,12 @@
         ul.appendChild(li);
       }
       const lookupLi = el('li');
-      const lookupLink = el('a', null, '場面から探す');
+      const lookupLink = el('a', null, t('search_lookup_link'));
       lookupLink.href = siteRoot() + 'lookup.html';
       lookupLi.appendChild(lookupLink);
-      lookupLi.appendChild(doc.createTextNode('：委託の形態や扱う情報を選ぶと、当てはまる規定を一覧にします。'));
+      lookupLi.appendChild(doc.createTextNode(t('search_lookup_hint')));
       ul.appendChild(lookupLi);
-      ul.appendChild(el('li', null, '短い語や別の言い方（例:「サーバ」「外部サービス」「再委託」）でも試してください。'));
+      ul.appendChild(el('li', null, t('search_try_other')));
       empty.appendChild(ul);
       empty.hidden = false;
     }
@@ -498,17 +519,17 @@
       more.hidden = true;
       if (!r) {
         if (resultsList) clear(resultsList);
-        setStatus('検索語を入力してください。');
+        setStatus(t('search_enter_query'));
         setState('done');
         return;
       }
-      let msg = '「' + q.trim() + '」の検索結果: ' + r.total + '件';
-      if (r.total > r.results.length) msg += '（上位' + r.results.length + '件を表示）';
+      let msg = t('search_result_count', { q: q.trim(), n: r.total });
+      if (r.total > r.results.length) msg += t('search_result_top', { n: r.results.length });
       if (r.total && r.missing && r.missing.length) {
-        msg += '。「' + r.missing.join('」「') + '」を含むページはないため、ほかの語で探した結果です';
+        msg += t('search_result_missing', { words: r.missing.join(t('search_words_join')) });
       }
       if (r.total && r.mode === 'partial') {
-        msg += '。すべての語を含むページはありません。多くの語を含むページから順に表示しています';
+        msg += t('search_result_partial');
       }
       setStatus(msg);
       if (resultsList) {
@@ -543,7 +564,7 @@
         }, () => {
           if (id !== runs) return;
           if (resultsList) resultsList.removeAttribute('aria-busy');
-          setStatus('検索インデックスを読み込めませんでした。ページを再読み込みしてください。');
+          setStatus(t('search_index_error'));
           setState('error');
         });
     }
@@ -559,15 +580,16 @@
     const filtersDetails = doc.getElementById('search-filters-box');
     if (filtersDetails && globalThis.matchMedia && globalThis.matchMedia('(max-width: 600px)').matches) filtersDetails.open = false;
 
-    setStatus('検索インデックスを読み込んでいます…');
+    setStatus(t('search_index_loading'));
     searcher.manifest().then((m) => {
       manifest = m;
       tables = facetTables(manifest);
+      keepSearchFilters();
       buildFilters();
       run(true);
       if (!input.value) input.focus();
     }, () => {
-      setStatus('検索インデックスを読み込めませんでした。ページを再読み込みしてください。');
+      setStatus(t('search_index_error'));
       setState('error');
     });
   }

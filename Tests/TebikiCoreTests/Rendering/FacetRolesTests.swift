@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import TebikiCore
+
+/// No facet key and no word of a domain in the code: the role of each facet comes from site.yml
+/// (through the data Swift writes), every word from the theme's strings.yml.
+@Suite struct FacetRolesTests {
+    func build(_ name: String) throws -> Builder.Result {
+        try Builder.build(try SiteSource.read(from: Fixtures.site(name)))
+    }
+
+    func file(_ r: Builder.Result, _ path: String) throws -> String {
+        String(decoding: try #require(r.files.first { $0.path == path }).data, as: UTF8.self)
+    }
+
+    /// The JSON object a `globalThis.X = {…};` script holds.
+    func scriptJSON(_ text: String) throws -> [String: Any] {
+        let start = try #require(text.firstIndex(of: "{")), end = try #require(text.lastIndex(of: "}"))
+        return try #require(try JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any])
+    }
+
+    func facets(_ json: [String: Any]) throws -> [[String: Any]] {
+        try #require(json["facets"] as? [[String: Any]])
+    }
+
+    @Test func rolesReachTheSearchManifestAndTheLookupData() throws {
+        let r = try build("second-site")
+        let manifest = try facets(try scriptJSON(try file(r, "search/manifest.js")))
+        #expect(manifest.map { $0["key"] as? String } == ["timing", "building"])
+        #expect(manifest.map { $0["search"] as? Bool } == [true, true])
+        #expect(manifest.map { $0["stages"] as? Bool } == [true, nil])
+        let lookup = try facets(try scriptJSON(try file(r, "data/lookup.js")))
+        #expect(lookup.compactMap { $0["stages"] as? Bool == true ? $0["key"] as? String : nil } == ["timing"])
+    }
+
+    @Test func defaultSiteDeclaresItsFiltersAndHiddenChips() throws {
+        var d = Diagnostics()
+        let text = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent("site.yml"), encoding: .utf8)
+        let config = try #require(ConfigLoader.load(text: text, path: "site.yml", diagnostics: &d))
+        #expect(config.facets.filter(\.search).map(\.key) == ["phase", "form", "org", "category"])
+        #expect(config.facets.filter { !$0.chips }.map(\.key) == ["role"])
+        #expect(config.stageFacet?.key == "phase")
+    }
+
+    @Test func rolesMustBeBooleans() throws {
+        var d = Diagnostics()
+        let yml = "title: t\nfacets:\n  - { key: a, label: A, kind: multi, search: yes-please, chips: 1, values: [{ key: x, label: X }] }\n"
+        _ = ConfigLoader.load(text: yml, path: "site.yml", diagnostics: &d)
+        #expect(d.items.filter { $0.code == "wrong-type" }.count == 2, "\(d.items.map(\.description))")
+    }
+
+    @Test func theStringsScriptHoldsTheSitesWords() throws {
+        let r = try build("second-site")
+        let strings = try scriptJSON(try file(r, Theme.stringsScriptPath))
+        #expect(strings["lookup_intro"] as? String == "時期と施設を選ぶと、当てはまる取組を時期ごとに一覧し、そのまま印刷用の点検表にできます。")
+        #expect(strings["search_more"] as? String == "さらに表示")  // a word the site keeps from the built-in theme
+        #expect(try file(r, "rules/drill.html").contains("assets/js/strings.js"))
+    }
+
+    /// Japanese letters (kana, kanji) outside comments; `・` and `ー` alone are punctuation.
+    static func japanese(in code: String) -> [String] {
+        var text = code.replacing(/\/\*[\s\S]*?\*\//, with: "")
+        text = text.replacing(/(?m)^\s*\/\/.*$/, with: "").replacing(/\s\/\/ .*$/.anchorsMatchLineEndings(), with: "")
+        return text.split(separator: "\n").map(String.init).filter { line in
+            line.unicodeScalars.contains { s in
+                (0x3040...0x309F).contains(s.value) || ((0x30A0...0x30FF).contains(s.value) && s.value != 0x30FB && s.value != 0x30FC)
+                    || (0x4E00...0x9FFF).contains(s.value)
+            }
+        }
+    }
+
+    @Test func templatesAndPageScriptsHoldNoWords() throws {
+        for (path, data) in Theme.builtin where path.hasPrefix("templates/")
+            || ["assets/js/page.js", "assets/js/lookup-core.js", "assets/js/lookup-page.js", "assets/js/search-page.js"].contains(path) {
+            let lines = Self.japanese(in: String(decoding: data, as: UTF8.self))
+            #expect(lines.isEmpty, "\(path) writes words of its own instead of using strings.yml: \(lines)")
+        }
+    }
+
+    /// The default site's facet keys (phase, form, info, subcontract, role, org, category) as
+    /// quoted strings in Swift or in the theme's scripts: only site.yml may name them. DOM words
+    /// that happen to be spelt the same (`setAttribute('role', …)`, `closest('form')`) do not count.
+    @Test func noFacetKeyOfTheDefaultSiteInCode() throws {
+        var d = Diagnostics()
+        let text = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent("site.yml"), encoding: .utf8)
+        let keys = try #require(ConfigLoader.load(text: text, path: "site.yml", diagnostics: &d)).facets.map(\.key)
+        #expect(keys.count >= 6)
+        var files: [(String, String)] = Theme.builtin.filter { $0.key.hasSuffix(".js") }.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }
+        let sources = Fixtures.repoRoot.appendingPathComponent("Sources")
+        for case let url as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where url.pathExtension == "swift" {
+            files.append((url.path, try String(contentsOf: url, encoding: .utf8)))
+        }
+        for (path, code) in files {
+            let uncommented = code.replacing(/\/\*[\s\S]*?\*\//, with: "").replacing(/\/\/.*/, with: "")
+                .replacing(/(setAttribute|getAttribute|closest)\('(role|form)'/, with: "")
+            for key in keys {
+                #expect(!uncommented.contains("'\(key)'") && !uncommented.contains("\"\(key)\""), "\(path) names the facet key \(key)")
+            }
+        }
+    }
+
+    @Test func everyStringTheScriptsUseExists() throws {
+        var d = Diagnostics()
+        let theme = try #require(Theme.load(folder: "theme", source: SiteSource(files: [:]), diagnostics: &d))
+        for path in ["assets/js/page.js", "assets/js/lookup-core.js", "assets/js/lookup-page.js", "assets/js/search-page.js"] {
+            let code = String(decoding: try #require(Theme.builtin[path]), as: UTF8.self)
+            var keys = Set(code.matches(of: /\b(?:t|text|word)\('([a-z_]+)'/).map { String($0.1) })
+            // Keys named in tables ({requirement: 'kind_requirement'}, ['csv_no', …]).
+            keys.formUnion(code.matches(of: /'((?:kind|csv|lookup|search|renamed|retired)_[a-z_]+)'/).map { String($0.1) })
+            #expect(!keys.isEmpty, "\(path)")
+            for key in keys { #expect(theme.strings.values[key] != nil, "\(path) uses the string \(key), which strings.yml lacks") }
+        }
+    }
+}
