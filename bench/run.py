@@ -685,6 +685,16 @@ deleting the output; the system CPU column shows where the file system's cost la
 table row and every verdict says which storage it is."""
 
 
+def bytes_section() -> str:
+    """The "Output bytes" section, written by bench/output_bytes.py (`make bench` runs it after this
+    script) and kept here as it is."""
+    import output_bytes
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    m = re.search(re.escape(output_bytes.BYTES_START) + r".*?" + re.escape(output_bytes.BYTES_END), old, re.S)
+    return m.group(0) if m else (f"{output_bytes.BYTES_START}\nNot measured yet: run `python3 bench/output_bytes.py`.\n"
+                                 f"{output_bytes.BYTES_END}")
+
+
 def document(results: list[dict], info: dict, profile_md: str, args) -> str:
     sizes = ", ".join(f"{r['n']:,}" for r in per_n(results))
     gen = "\n".join(f"| {r['n']:,} | {r['gen']['requirements']:,} | {r['gen']['glossary']:,} | "
@@ -789,6 +799,10 @@ Ratios (from the medians):
 ## Other observations
 
 {chr(10).join(observations(results))}
+
+## Output bytes
+
+{bytes_section()}
 
 ## Where the time goes
 
