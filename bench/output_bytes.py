@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Output bytes by folder: Tebiki against Hugo, Tebiki's search/ against Pagefind's pagefind/.
 
-    python3 bench/output_bytes.py [--n 10000] [--corpus generated,repo] [--runs 3] [--baseline OLD_TEBIKI] [--no-doc]
+    python3 bench/output_bytes.py [--n 10000] [--corpus generated,repo] [--runs 3] [--baseline OLD_TEBIKI]
+                                  [--generated-dir DIR] [--no-doc]
 
 Two corpora of N requirement pages (default 10,000):
 
@@ -39,6 +40,8 @@ import generate  # noqa: E402
 import replicate  # noqa: E402
 
 BYTES_START, BYTES_END = "<!-- bytes:start -->", "<!-- bytes:end -->"
+# Written by hand from the tables (what each folder spends and why); kept by this script.
+NOTES_START, NOTES_END = "<!-- bytes-notes:start -->", "<!-- bytes-notes:end -->"
 TARGET_OUTPUT = 3.0   # whole output <= 3 x Hugo's bytes (issue 18)
 CORPORA = {
     "generated": ("generated (bench/generate.py)", lambda n, d: generate.generate(n, d), "n{n}"),
@@ -86,13 +89,30 @@ def timed(cmd: list[str]) -> float:
     return time.perf_counter() - t0
 
 
-def measure(corpus: str, n: int, tebiki: str, baseline: str | None, runs: int, pagefind: str) -> dict:
+def existing(src: Path) -> dict:
+    """The counts of a corpus already on disk (made earlier by generate.py or replicate.py)."""
+    content = src / "tebiki/content"
+    files = {f: list((content / f).glob("*.md")) for f in ("requirements", "glossary", "checklists", "scenarios")}
+    return {"requirements": len(files["requirements"]), "pages": sum(len(v) for v in files.values()),
+            "markdown_bytes": sum(p.stat().st_size for v in files.values() for p in v)}
+
+
+def measure(corpus: str, n: int, tebiki: str, baseline: str | None, runs: int, pagefind: str,
+            given: Path | None = None) -> dict:
     label, make, folder = CORPORA[corpus]
-    src = OUT / folder.format(n=n)
-    t0 = time.perf_counter()
-    gen = make(n, src)
-    print(f"{corpus}: {gen['pages']:,} pages ({gen['markdown_bytes'] / 1e6:.1f} MB Markdown) in "
-          f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if given:
+        src, gen = given, existing(given)
+        label += f", the copy in `{given}`"
+    else:
+        src = OUT / folder.format(n=n)
+        t0 = time.perf_counter()
+        gen = make(n, src)
+        # Without `theme:` each binary builds with its built-in theme, so --baseline compares
+        # old and new templates too (generate.py points the site at the repository's theme/).
+        yml = src / "tebiki/site.yml"
+        yml.write_text(re.sub(r"(?m)^theme:.*\n", "", yml.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"{corpus}: {gen['pages']:,} pages ({gen['markdown_bytes'] / 1e6:.1f} MB Markdown) in "
+              f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
     work = WORK / corpus
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -163,7 +183,7 @@ def report(r: dict) -> str:
     verdict_out = "met" if ratio <= TARGET_OUTPUT else "not met"
     verdict_idx = "met" if search <= p[0] else "not met"
     times = r["times"]
-    time_line = (f"Wall time, medians of {r['runs']} runs alternating in /dev/shm: Tebiki {times['tebiki']:.2f} s"
+    time_line = (f"Wall time, medians of {r['runs']} run{'s' if r['runs'] != 1 else ''} alternating in /dev/shm: Tebiki {times['tebiki']:.2f} s"
                  + (f", the baseline binary {times['baseline']:.2f} s" if "baseline" in times else "")
                  + f", Hugo {times['hugo']:.2f} s; Pagefind on Hugo's output (one run) {r['pagefind_seconds']:.2f} s.")
     return "\n".join([
@@ -183,8 +203,28 @@ def report(r: dict) -> str:
     ])
 
 
+METHOD = """Written by `python3 bench/output_bytes.py` (`make bench` runs it after `bench/run.py`).
+Issue 18's targets at 10,000 pages: the whole output ≤ 3 × Hugo's bytes, the search index
+(`search/`) ≤ Pagefind's (`pagefind/`) on the same pages.
+
+**Method.** Two corpora of N requirement pages: the generated one of the tables above
+(`bench/generate.py`), and the repository's own requirement files replicated to N pages
+(`bench/replicate.py N DIR`: copy 0 is `content/requirements/` byte for byte, copy k renames
+every requirement ID X to X-rK in its `id:`, `related:`, `successor:` and `(X.md)` links, and
+marks the title 「（写し K）」, so every copy is a valid knowledge base with the real facets,
+sources, history and links; glossary, checklists and scenarios are the repository's, pointing at
+copy 0). Real pages are richer than generated ones: more facet values per page, more sources,
+history on 40 % of them, scenarios that match thousands of requirements. Each corpus is built by
+Tebiki (with the theme built into the binary: no `theme:` in site.yml) and by Hugo (the same
+Markdown, `bench/hugo-theme/`) into fresh folders on `/dev/shm`,
+alternating, `--runs` times, then Pagefind runs once on Hugo's output. Sizes are apparent sizes
+(hard links once) by top-level folder; Hugo's total leaves `pagefind/` out. With `--baseline
+OLD_BINARY` an older Tebiki is built in the same rotation, and its folder sizes are shown as
+"before": the before/after of a change measured in one run."""
+
+
 def document(results: list[dict]) -> str:
-    return "\n\n".join(report(r) for r in results)
+    return "\n\n".join([METHOD] + [report(r) for r in results])
 
 
 def main() -> None:
@@ -195,6 +235,9 @@ def main() -> None:
     p.add_argument("--tebiki", default=str(REPO / ".build/release/tebiki"))
     p.add_argument("--baseline", help="an older tebiki binary, built in the same rotation (before/after)")
     p.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    p.add_argument("--generated-dir", type=Path,
+                   help="use this folder (with tebiki/ and hugo/, made by bench/generate.py) as the generated corpus "
+                        "instead of generating it again (remove `theme:` from its site.yml to compare with --baseline)")
     a = p.parse_args()
     import run  # noqa: E402  (pagefind_binary)
     pagefind = run.pagefind_binary()
@@ -206,13 +249,16 @@ def main() -> None:
     if a.baseline:
         baseline = str(OUT / "bin/tebiki-bytes-baseline")
         shutil.copy2(a.baseline, baseline)
-    results = [measure(c, a.n, tebiki, baseline, a.runs, pagefind) for c in a.corpus.split(",")]
+    results = [measure(c, a.n, tebiki, baseline, a.runs, pagefind, a.generated_dir if c == "generated" else None)
+               for c in a.corpus.split(",")]
     text = document(results)
     print(text)
     if a.no_doc or not DOC.exists():
         return
     old = DOC.read_text(encoding="utf-8")
-    section = f"{BYTES_START}\n{text}\n{BYTES_END}"
+    m = re.search(re.escape(NOTES_START) + r".*?" + re.escape(NOTES_END), old, re.S)
+    notes = m.group(0) if m else f"{NOTES_START}\n{NOTES_END}"
+    section = f"{BYTES_START}\n{text}\n\n{notes}\n{BYTES_END}"
     if BYTES_START in old:
         new = re.sub(re.escape(BYTES_START) + r".*?" + re.escape(BYTES_END), lambda _: section, old, flags=re.S)
     else:

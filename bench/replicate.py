@@ -5,7 +5,7 @@
 
 writes two sites from the same Markdown, laid out as bench/generate.py lays them out:
 
-    OUTDIR/tebiki/  site.yml (the repo's, with `theme:` pointing at the repo theme),
+    OUTDIR/tebiki/  site.yml (the repo's, without `theme:`: the binary's built-in theme),
                     content/registries/ (the repo's), content/glossary, checklists, scenarios (the
                     repo's, unchanged), content/requirements/*.md (N pages)
     OUTDIR/hugo/    hugo.toml (uglyURLs, theme bench/hugo-theme), content/<same folders>/*.md
@@ -73,10 +73,9 @@ def replicate(n: int, out: Path) -> dict:
     if out.exists():
         shutil.rmtree(out)
     tebiki, hugo = out / "tebiki", out / "hugo"
-    theme = Path(shutil.os.path.relpath(REPO / "theme", tebiki))
-    site_yml = re.sub(r"(?m)^theme:.*$", f"theme: {theme}", (REPO / "site.yml").read_text(encoding="utf-8"))
-    if not re.search(r"(?m)^theme:", site_yml):
-        site_yml += f"\ntheme: {theme}\n"
+    # No theme folder: each binary builds with the theme compiled into it (the repository's
+    # theme/ when it was built), so that an old and a new binary can be compared on one corpus.
+    site_yml = re.sub(r"(?m)^theme:.*\n", "", (REPO / "site.yml").read_text(encoding="utf-8"))
     tebiki.mkdir(parents=True)
     (tebiki / "site.yml").write_text(site_yml, encoding="utf-8")
     shutil.copytree(REPO / "content/registries", tebiki / "content/registries")
