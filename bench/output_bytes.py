@@ -249,8 +249,11 @@ def main() -> None:
     if a.baseline:
         baseline = str(OUT / "bin/tebiki-bytes-baseline")
         shutil.copy2(a.baseline, baseline)
-    results = [measure(c, a.n, tebiki, baseline, a.runs, pagefind, a.generated_dir if c == "generated" else None)
-               for c in a.corpus.split(",")]
+    try:
+        results = [measure(c, a.n, tebiki, baseline, a.runs, pagefind, a.generated_dir if c == "generated" else None)
+                   for c in a.corpus.split(",")]
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)  # RAM is shared
     text = document(results)
     print(text)
     if a.no_doc or not DOC.exists():
