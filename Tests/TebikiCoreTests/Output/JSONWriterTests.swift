@@ -73,7 +73,7 @@ import Testing
         meta.props = props.isEmpty ? nil : props
         meta.links = [.init(href: "../../../\(SiteModel.url(of: s))", rel: "alternate", text: s.title)]
         var doc = OSCALExport.ProfileDocument(profile: .init(uuid: "", metadata: meta, imports: [imp]))
-        doc.profile.uuid = OSCALExport.uuid("profile/\(s.id)\n", try encoder(pretty: true).encode(doc))
+        doc.profile.uuid = OSCALExport.uuid("profile/\(s.id)\n", try encoder(pretty: false).encode(doc))
         return doc
     }
 }
