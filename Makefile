@@ -37,6 +37,7 @@ test-e2e:
 bench: tool
 	@scripts/ensure-deps.sh bench
 	python3 bench/run.py
+	python3 bench/output_bytes.py
 
 clean:
 	rm -rf .build _site

@@ -106,6 +106,41 @@ def read_facets(site_yml: str) -> dict[str, list[str]]:
     return facets
 
 
+def read_rules(site_yml: str) -> tuple[set[str], list[tuple[str, str]], dict[str, list[tuple[str, str]]]]:
+    """What the validator asks of a requirement's facets, from the repo's site.yml (line scan):
+    the facets with `lookup: required` (every requirement states them, `all` when any value
+    applies), the form facet's `graded_by` sources (grades only where such a source is cited),
+    and the values restricted to some sources (`sources:` on a value, e.g. 基本遵守事項)."""
+    required, graded_by, restricted = set(), [], {}
+    current, in_graded = None, False
+    ref = re.compile(r'\{ doc: ([a-z0-9-]+), section: "([^"]+)" \}')
+    for line in site_yml.splitlines():
+        m = re.match(r"^  - key: (\S+)", line)
+        if m:
+            current, in_graded = m.group(1), False
+            continue
+        if current is None:
+            continue
+        if re.match(r"^    lookup: required", line):
+            required.add(current)
+        elif re.match(r"^    graded_by:", line):
+            in_graded = True
+        elif in_graded and re.match(r"^      - \{ doc:", line):
+            graded_by += ref.findall(line)
+        elif re.match(r"^    \S", line):
+            in_graded = False
+        m = re.match(r"^\s+- \{ key: ([a-z0-9-]+),.*sources: \[(.*)\]", line)
+        if m:
+            restricted[m.group(1)] = ref.findall(m.group(2))
+    return required, graded_by, restricted
+
+
+def cites(refs: list[tuple[str, str]], patterns: list[tuple[str, str]]) -> bool:
+    """Whether a source reference matches one of the patterns (a trailing * matches any rest)."""
+    return any(doc == pd and (section.startswith(ps[:-1]) if ps.endswith("*") else section == ps)
+               for doc, section in refs for pd, ps in patterns)
+
+
 def read_source_keys(sources_yml: str) -> list[tuple[str, str]]:
     """(key, family) of every source document, in file order."""
     out, key = [], None
@@ -135,6 +170,7 @@ class Writer:
         self.site_yml = (REPO / "site.yml").read_text(encoding="utf-8")
         self.sources_yml = (REPO / "content/registries/sources.yml").read_text(encoding="utf-8")
         self.facets = read_facets(self.site_yml)
+        self.required, self.graded_by, self.restricted = read_rules(self.site_yml)
         self.sources = read_source_keys(self.sources_yml)
         self.req_ids = [f"req-{i:05d}" for i in range(1, n + 1)]
         self.req_titles = [self.title() for _ in self.req_ids]
@@ -198,20 +234,33 @@ class Writer:
         r = self.r
         rid = self.req_ids[i]
         fm = ["---", f"id: {rid}", f"title: {q(self.req_titles[i])}", f"summary: {q(self.sentence())}", "sources:"]
-        for doc, section in self.source_refs():
+        refs = self.source_refs()
+        for doc, section in refs:
             fm += [f"  - doc: {doc}", f"    section: {q(section)}"]
         fm.append("facets:")
+        # The random draws are the same whatever the site's rules say, so the pages stay
+        # comparable; the rules (read_rules) only decide how the drawn values are written.
+        stated = set()
         for key in ["phase", "role", "org", "category", "info"]:
             values = self.facets.get(key, [])
             if not values or (key == "info" and r.random() < 0.5):
                 continue
             picked = sorted(r.sample(values, r.randint(1, min(3, len(values)))), key=values.index)
-            fm.append(f"  {key}: [{', '.join(picked)}]")
+            picked = [v for v in picked if v not in self.restricted or cites(refs, self.restricted[v])]
+            if picked:
+                fm.append(f"  {key}: [{', '.join(picked)}]")
+                stated.add(key)
         if r.random() < 0.7 and self.facets.get("form"):
-            fm.append("  form:")
             values = self.facets["form"]
-            for v in sorted(r.sample(values, r.randint(2, 6)), key=values.index):
-                fm.append(f"    {v}: {r.choice(GRADES)}")
+            picked = [(v, r.choice(GRADES)) for v in sorted(r.sample(values, r.randint(2, 6)), key=values.index)]
+            if not self.graded_by or cites(refs, self.graded_by):
+                fm.append("  form:")
+                fm += [f"    {v}: {g}" for v, g in picked]
+            else:  # a source that grades nothing: the values without grades
+                fm.append(f"  form: [{', '.join(v for v, _ in picked)}]")
+            stated.add("form")
+        for key in sorted(self.required - stated):
+            fm.append(f"  {key}: all")
         related = sorted({self.req_ids[r.randrange(self.n)] for _ in range(r.randint(0, 3))} - {rid})
         if related:
             fm.append(f"related: [{', '.join(related)}]")

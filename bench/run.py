@@ -801,6 +801,16 @@ deleting the output; the system CPU column shows where the file system's cost la
 table row and every verdict says which storage it is."""
 
 
+def bytes_section() -> str:
+    """The "Output bytes" section, written by bench/output_bytes.py (`make bench` runs it after this
+    script) and kept here as it is."""
+    import output_bytes
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    m = re.search(re.escape(output_bytes.BYTES_START) + r".*?" + re.escape(output_bytes.BYTES_END), old, re.S)
+    return m.group(0) if m else (f"{output_bytes.BYTES_START}\nNot measured yet: run `python3 bench/output_bytes.py`.\n"
+                                 f"{output_bytes.BYTES_END}")
+
+
 def document(results: list[dict], info: dict, profile_md: str, args) -> str:
     sizes = ", ".join(f"{r['n']:,}" for r in per_n(results))
     gen = "\n".join(f"| {r['n']:,} | {r['gen']['requirements']:,} | {r['gen']['glossary']:,} | "
@@ -829,7 +839,9 @@ by `make bench` (`python3 bench/run.py`). This file is written by that script; t
 N requirement pages in Tebiki's real format ([content-format.md](content-format.md)):
 front matter with `title`, `summary`, 1–3 `sources` (keys of the repo's `sources.yml`, sections
 such as `"9.3.1(5)"` or `"p.35"`), facets from the repo's `site.yml` (phase, role, org,
-category, sometimes info; `form` with grades on 70 % of pages), `related` IDs, a `history`
+category, sometimes info; `form` on 70 % of pages; a facet site.yml marks `lookup: required`
+that a page did not draw is written as `all`; grades, and values restricted to some sources
+such as 基本遵守事項, only where a cited source allows them, as the validator asks), `related` IDs, a `history`
 entry on 10 %; a body of Japanese prose assembled from a vocabulary of domain words (委託先,
 再委託, 情報セキュリティ, 契約, 機密性, 外部サービス…), with `##` headings, a bullet list, a
 numbered list, a GFM table on 40 % of pages, a blockquote on half of them, and links to other
@@ -909,6 +921,10 @@ Ratios (from the medians):
 ## Other observations
 
 {chr(10).join(observations(results))}
+
+## Output bytes
+
+{bytes_section()}
 
 ## Where the time goes
 

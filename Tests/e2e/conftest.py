@@ -49,3 +49,16 @@ def http_root(site_dir):
     t.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/_site/"
     server.shutdown()
+
+
+LOOKUP_PREFIX = "globalThis.TEBIKI_LOOKUP = "
+
+
+def load_lookup(site_dir):
+    """The lookup data, read from data/lookup.js (the only copy the build writes: the page
+    loads it as a script, which works from file://): `globalThis.TEBIKI_LOOKUP = <JSON>;`."""
+    import json
+    with open(os.path.join(site_dir, "data", "lookup.js"), encoding="utf-8") as f:
+        text = f.read()
+    assert text.startswith(LOOKUP_PREFIX) and text.endswith(";\n"), text[:80]
+    return json.loads(text[len(LOOKUP_PREFIX):-2])

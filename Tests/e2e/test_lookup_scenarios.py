@@ -1,7 +1,7 @@
 """Issue 15: the lookup lists the rules that apply, and only those.
 
 The lists are computed by the page's own code (theme/assets/js/lookup-core.js, run with node)
-over the built site's data/lookup.json, so this checks the tagging of the knowledge base and the
+over the built site's data/lookup.js, so this checks the tagging of the knowledge base and the
 matching rule together. Rules are named by source section (`doc section`), so IDs can change.
 A few selections are also checked in Chromium from file:// (test_lookup_in_browser)."""
 import json
@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_lookup
 
 CORE = os.path.join(ROOT, "theme", "assets", "js", "lookup-core.js")
 
@@ -30,8 +30,7 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def data(site_dir):
-    with open(os.path.join(site_dir, "data", "lookup.json"), encoding="utf-8") as f:
-        data = json.load(f)
+    data = load_lookup(site_dir)
     data["_strings"] = os.path.join(site_dir, "assets", "js", "strings.js")
     return data
 

@@ -1,6 +1,6 @@
 """The OSCAL exports of the default site (exports/oscal/), validated with compliance-trestle's
 OSCAL models and profile resolver, and checked against data/catalog.json and the lookup rule
-of docs/search.md recomputed here from data/lookup.json."""
+of docs/search.md recomputed here from data/lookup.js."""
 import json
 import os
 import pathlib
@@ -17,6 +17,8 @@ except ImportError:  # trestle 3.x validates OSCAL 1.1.x, which is what Tebiki w
     def check_file(path):
         return []
 from trestle.core.profile_resolver import ProfileResolver
+
+from conftest import load_lookup
 
 
 def load(path):
@@ -38,7 +40,7 @@ def requirements(site_dir):
 
 @pytest.fixture(scope="module")
 def lookup(site_dir):
-    return load(os.path.join(site_dir, "data", "lookup.json"))
+    return load_lookup(site_dir)
 
 
 def profile_paths(oscal_dir):

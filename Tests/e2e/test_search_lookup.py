@@ -1,7 +1,7 @@
 """Search and lookup in a real browser, from disk (file://) and over HTTP in a sub-folder.
 
 Expected results are taken from the built site's own data (data/catalog.json and
-data/lookup.json) with the rules of docs/search.md re-implemented here in Python, so the
+data/lookup.js) with the rules of docs/search.md re-implemented here in Python, so the
 browser code is checked against an independent reading of the contract.
 """
 import json
@@ -14,6 +14,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import load_lookup
 from pdfutil import page_sizes, pdftext, print_a4, squash
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,8 +42,7 @@ def catalog(site_dir):
 
 @pytest.fixture(scope="session")
 def lookup_data(site_dir):
-    with open(os.path.join(site_dir, "data", "lookup.json"), encoding="utf-8") as f:
-        return json.load(f)
+    return load_lookup(site_dir)
 
 
 def page_id(href):

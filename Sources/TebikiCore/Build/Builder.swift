@@ -77,7 +77,6 @@ public enum Builder {
             {
                 try counted.put(OutputFile(path: "data/catalog.json", data: try Indexer.catalog(model)))
                 let lookup = try Indexer.lookup(model)
-                try counted.put(OutputFile(path: "data/lookup.json", data: lookup))
                 try counted.put(OutputFile(path: "data/lookup.js", data: Indexer.script(global: "TEBIKI_LOOKUP", json: lookup)))
             },
             {

@@ -76,7 +76,8 @@ extension Indexer {
     }
 
     static func catalog(_ model: SiteModel) throws -> Data {
-        catalogValue(model).json(pretty: true)
+        // Compact: the indentation was 40 % of the file's bytes.
+        catalogValue(model).json()
     }
 
     static func catalogValue(_ model: SiteModel) -> Catalog {

@@ -300,6 +300,12 @@ struct PageRenderer {
         .list(pages.map { item($0, root: root) })
     }
 
+    /// Title and link only: the facet-value pages list thousands of requirements each on a big
+    /// site, and the summary and sources of every row made them 2–3 MB apiece (item-title-list).
+    func titleItems(_ pages: [ContentPage], root: String) -> TemplateValue {
+        .list(pages.map { ["title": .string($0.title), "url": .string(root + SiteModel.url(of: $0))] })
+    }
+
     // MARK: - Page contexts
 
     func homeContext(_ root: String) -> TemplateValue {
@@ -390,18 +396,18 @@ struct PageRenderer {
             var groups: [TemplateValue] = model.config.grades.compactMap { g -> TemplateValue? in
                 let rs = Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 == g.key }
                 guard !rs.isEmpty else { return nil }
-                return ["symbol": .string(g.symbol), "label": .string(g.label), "key": .string(g.key), "count": .int(rs.count), "items": items(rs, root: root)]
+                return ["symbol": .string(g.symbol), "label": .string(g.label), "key": .string(g.key), "count": .int(rs.count), "items": titleItems(rs, root: root)]
             }
             // Applies without a grade (the source gives none).
             let ungraded = Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 == nil }
             if !ungraded.isEmpty {
                 groups.append(["symbol": "", "label": .string(theme.strings["lookup_applies_ungraded"]), "key": "applies",
-                               "count": .int(ungraded.count), "items": items(ungraded, root: root)])
+                               "count": .int(ungraded.count), "items": titleItems(ungraded, root: root)])
             }
             c["gradeGroups"] = .list(groups)
             c["count"] = .int(Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 != "na" }.count)
         } else {
-            c["items"] = items(tagged, root: root)
+            c["items"] = titleItems(tagged, root: root)
             c["count"] = .int(tagged.count)
         }
         // Requirements that state `all` for this facet apply here too; the lookup lists them.

@@ -16,7 +16,7 @@ import Testing
         #expect(!paths.contains("rules/b.html"))
         let catalog = String(decoding: try #require(result.files.first { $0.path == "data/catalog.json" }).data, as: UTF8.self)
         #expect(!catalog.contains("\"b\""))
-        let everything = result.files.filter { $0.path.hasSuffix(".json") || $0.path.hasSuffix(".js") && $0.path.hasPrefix("search/") }
+        let everything = result.files.filter { $0.path.hasSuffix(".json") || $0.path.hasSuffix(".js") && ($0.path.hasPrefix("search/") || $0.path.hasPrefix("data/")) }
         #expect(!everything.contains { String(decoding: $0.data, as: UTF8.self).contains("rules/b.html") })
     }
 
