@@ -60,8 +60,10 @@ import Testing
         let edited = try Self.expectSameAsClean(source, out, step: "title and body edited")
         #expect(edited.pagesReused > 0 && edited.pagesReused < edited.pageCount, "some pages are reused, not all")
 
-        // Only the body of another page.
+        // Only the body of another page (a heading renamed, and the link to it with it: the
+        // link check would refuse the old anchor).
         Self.edit(&source, "content/requirements/contract-items.md") { $0.replacingOccurrences(of: "## 範囲", with: "## 対象の範囲") }
+        Self.edit(&source, "content/requirements/subcontracting.md") { $0.replacingOccurrences(of: "contract-items.md#範囲", with: "contract-items.md#対象の範囲") }
         _ = try Self.expectSameAsClean(source, out, step: "body edited")
 
         // A page added, linking to an existing one and listed on the facet pages.

@@ -19,13 +19,24 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any])
     }
 
+    /// The JSON object a search shard script (`Tebiki.search.shard("m",0,"<base64 of raw DEFLATE>");`) holds.
+    func shardJSON(_ text: String) throws -> [String: Any] {
+        let start = try #require(text.firstIndex(of: "(")), end = try #require(text.lastIndex(of: ")"))
+        let list = try JSONSerialization.jsonObject(with: Data(("[" + text[text.index(after: start)..<end] + "]").utf8))
+        let args = try #require(list as? [Any])
+        let base64 = try #require(args.last as? String)
+        let packed = try #require(Data(base64Encoded: base64))
+        let json = try JSONSerialization.jsonObject(with: try Deflate.decompress(packed))
+        return try #require(json as? [String: Any])
+    }
+
     func facets(_ json: [String: Any]) throws -> [[String: Any]] {
         try #require(json["facets"] as? [[String: Any]])
     }
 
     @Test func rolesReachTheSearchManifestAndTheLookupData() throws {
         let r = try build("second-site")
-        let manifest = try facets(try scriptJSON(try file(r, "search/manifest.js")))
+        let manifest = try facets(try shardJSON(try file(r, "search/manifest.js")))
         #expect(manifest.map { $0["key"] as? String } == ["timing", "building"])
         #expect(manifest.map { $0["search"] as? Bool } == [true, true])
         #expect(manifest.map { $0["stages"] as? Bool } == [true, nil])
