@@ -214,7 +214,7 @@ public struct BuildCache: Sendable {
 
     /// A fingerprint of every input file's path, size, modification and change times and inode.
     public static func statFingerprint(_ stats: [String: SiteSource.FileStat]) -> String {
-        var h = WordHash()
+        var h = StableHash()
         for path in stats.keys.sorted() {
             let s = stats[path]!
             h.add(Data(path.utf8))
@@ -222,7 +222,7 @@ public struct BuildCache: Sendable {
             h.addWord(UInt64(bitPattern: s.ctime)); h.addWord(s.inode)
         }
         h.addWord(UInt64(stats.count))
-        return String(h.a, radix: 16) + String(h.b, radix: 16)
+        return h.hex
     }
 
     // MARK: The whole build
@@ -233,43 +233,15 @@ public struct BuildCache: Sendable {
     public static func inputFingerprint(_ source: SiteSource, tool: String) -> String {
         let paths = source.files.keys.sorted()
         let perFile = Builder.parallelMap(paths) { path -> (UInt64, UInt64) in
-            var h = WordHash()
+            var h = StableHash()
             h.add(Data(path.utf8))
             h.add(source.files[path]!)
             return (h.a, h.b)
         }
-        var h = WordHash()
+        var h = StableHash()
         h.add(Data(tool.utf8))
         for (a, b) in perFile { h.addWord(a); h.addWord(b) }
-        return String(h.a, radix: 16) + String(h.b, radix: 16)
-    }
-
-    struct WordHash {
-        var a: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-
-        @inline(__always) mutating func addWord(_ w: UInt64) {
-            a = (a ^ w) &* 0x0000_0100_0000_01B3
-            a ^= a >> 29
-            b = (b &+ w) &* 0xFF51_AFD7_ED55_8CCD
-            b = (b << 31) | (b >> 33)
-        }
-
-        mutating func add(_ data: Data) {
-            data.withUnsafeBytes { raw in
-                let n = raw.count
-                var i = 0
-                while i + 8 <= n {
-                    addWord(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                    i += 8
-                }
-                var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while i < n { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
-                addWord(tail)
-                addWord(UInt64(n))   // the length ends each piece, so pieces cannot run together
-            }
-        }
+        return h.hex
     }
 
     /// Size, modification time and inode of each file under `folder` (nil when one is missing).

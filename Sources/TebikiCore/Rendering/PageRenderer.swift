@@ -126,7 +126,7 @@ struct PageRenderer {
         let root = job.root
         var context = job.context(root)
         context["root"] = .string(root)
-        var h = Fingerprint.FNV()
+        var h = StableHash()
         h.add(theme.fingerprint)
         h.add(job.template); h.add(job.title); h.add(job.nav); h.add(job.bodyClass); h.add(job.redirect ?? "")
         if job.draft { h.add("draft") }

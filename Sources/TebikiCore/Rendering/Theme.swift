@@ -78,7 +78,7 @@ struct Theme: Sendable {
         // The scripts read the same words as the templates (no Japanese in the JavaScript).
         assets.append((path: stringsScriptPath, data: strings.script))
 
-        var h = Fingerprint.FNV()
+        var h = StableHash()
         h.add(TebikiVersion.string)
         for relative in relatives where relative.hasPrefix("templates/") || relative == "strings.yml" {
             h.add(relative); h.add(String(decoding: layered[relative]!.data, as: UTF8.self))

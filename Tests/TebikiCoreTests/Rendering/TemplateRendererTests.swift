@@ -245,7 +245,7 @@ import Testing
         let value = TemplateValue(any)
         guard case .object(let o) = value else { Issue.record("not an object"); return }
         #expect(o.keys == ["b", "i", "list", "md", "mixed", "opt", "s", "some", "v"])
-        var h1 = Fingerprint.FNV(), h2 = Fingerprint.FNV()
+        var h1 = StableHash(), h2 = StableHash()
         Fingerprint.of(value, into: &h1)
         Fingerprint.of(TemplateValue(any), into: &h2)
         #expect(h1.hex == h2.hex)
@@ -256,7 +256,7 @@ import Testing
     @Test func fingerprintCoversEveryValue() {
         let base: TemplateValue = ["a": "x", "l": [1, true, ["k": "v"]], "m": .markdown(TemplateTesting.markdown("t"))]
         func hex(_ v: TemplateValue) -> String {
-            var h = Fingerprint.FNV()
+            var h = StableHash()
             Fingerprint.of(v, into: &h)
             return h.hex
         }
