@@ -4,9 +4,9 @@ import Yams
 /// The words staff type that the guidelines write differently (`content/registries/variants.yml`):
 /// search expands a query word with them (docs/search.md "Query analysis"). Data, so that
 /// content authors extend it; the builder only checks and passes it to the search index.
-public struct SearchVariants: Sendable, Equatable, Encodable {
+public struct SearchVariants: Sendable, Equatable {
     /// One way: a query word in `from` also finds the words in `to` (下請け → 再委託).
-    public struct Rewrite: Sendable, Equatable, Encodable {
+    public struct Rewrite: Sendable, Equatable {
         public var from: [String]
         public var to: [String]
     }

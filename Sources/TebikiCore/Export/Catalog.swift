@@ -2,14 +2,14 @@ import Foundation
 
 /// `data/catalog.json`: every requirement with its sources, facets, relations and history.
 extension Indexer {
-    struct CatalogEntry: Encodable, JSONWritable {
-        struct Source: Encodable, JSONWritable {
+    struct CatalogEntry: JSONWritable {
+        struct Source: JSONWritable {
             var doc, section: String
             func write(to w: inout JSONWriter) {
                 w.beginObject(); w.key("doc"); w.string(doc); w.key("section"); w.string(section); w.endObject()
             }
         }
-        struct History: Encodable, JSONWritable {
+        struct History: JSONWritable {
             var edition, change, note: String; var before, after: String?
             func write(to w: inout JSONWriter) {
                 w.beginObject()
@@ -44,8 +44,8 @@ extension Indexer {
         }
     }
 
-    struct Catalog: Encodable, JSONWritable {
-        struct SourceDoc: Encodable, JSONWritable {
+    struct Catalog: JSONWritable {
+        struct SourceDoc: JSONWritable {
             var key, title, publisher, date, edition, family: String
             func write(to w: inout JSONWriter) {
                 w.beginObject()

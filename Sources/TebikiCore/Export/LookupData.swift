@@ -15,21 +15,21 @@ extension Indexer {
         }
     }
 
-    struct Lookup: Encodable, JSONWritable {
-        struct Site: Encodable { var title: String }
-        struct Source: Encodable, JSONWritable {
+    struct Lookup: JSONWritable {
+        struct Site { var title: String }
+        struct Source: JSONWritable {
             var doc, section, label: String
             func write(to w: inout JSONWriter) {
                 w.beginObject(); w.key("doc"); w.string(doc); w.key("label"); w.string(label); w.key("section"); w.string(section); w.endObject()
             }
         }
-        struct Check: Encodable, JSONWritable {
+        struct Check: JSONWritable {
             var text, checklist, section: String
             func write(to w: inout JSONWriter) {
                 w.beginObject(); w.key("checklist"); w.string(checklist); w.key("section"); w.string(section); w.key("text"); w.string(text); w.endObject()
             }
         }
-        struct Requirement: Encodable, JSONWritable {
+        struct Requirement: JSONWritable {
             var id, title, summary, url, status: String
             var facets: [String: FacetJSON]
             var sources: [Source]
@@ -47,7 +47,7 @@ extension Indexer {
                 w.endObject()
             }
         }
-        struct Scenario: Encodable, JSONWritable {
+        struct Scenario: JSONWritable {
             var id, title, url: String
             var selection: [String: [String]]
             func write(to w: inout JSONWriter) {

@@ -18,40 +18,35 @@ public enum OSCALExport {
 
     // MARK: OSCAL JSON shapes (only the parts Tebiki fills)
 
-    struct Property: Encodable {
+    struct Property {
         var name: String
         var value: String
         var ns: String?
         var `class`: String?
     }
 
-    struct Link: Encodable {
+    struct Link {
         var href: String
         var rel: String?
         var text: String?
     }
 
-    struct Part: Encodable {
+    struct Part {
         var id: String
         var name: String
         var prose: String
     }
 
-    struct Metadata: Encodable {
+    struct Metadata {
         var title: String
         var lastModified: String
         var version: String
         var oscalVersion: String = OSCALExport.oscalVersion
         var props: [Property]?
         var links: [Link]?
-        enum CodingKeys: String, CodingKey {
-            case title, version, props, links
-            case lastModified = "last-modified"
-            case oscalVersion = "oscal-version"
-        }
     }
 
-    struct Control: Encodable {
+    struct Control {
         var id: String
         var title: String
         var props: [Property]?
@@ -59,7 +54,7 @@ public enum OSCALExport {
         var parts: [Part]?
     }
 
-    struct Group: Encodable {
+    struct Group {
         var id: String
         var `class`: String?
         var title: String
@@ -67,72 +62,53 @@ public enum OSCALExport {
         var controls: [Control]
     }
 
-    struct Resource: Encodable {
-        struct Citation: Encodable { var text: String }
-        struct DocumentID: Encodable { var identifier: String }
+    struct Resource {
+        struct Citation { var text: String }
+        struct DocumentID { var identifier: String }
         var uuid: String
         var title: String
         var props: [Property]?
         var documentIDs: [DocumentID]
         var citation: Citation
-        enum CodingKeys: String, CodingKey {
-            case uuid, title, props, citation
-            case documentIDs = "document-ids"
-        }
     }
 
-    struct BackMatter: Encodable { var resources: [Resource] }
+    struct BackMatter { var resources: [Resource] }
 
-    struct Catalog: Encodable {
+    struct Catalog {
         var uuid: String
         var metadata: Metadata
         var groups: [Group]
         var backMatter: BackMatter?
-        enum CodingKeys: String, CodingKey {
-            case uuid, metadata, groups
-            case backMatter = "back-matter"
-        }
     }
 
-    struct CatalogDocument: Encodable { var catalog: Catalog }
+    struct CatalogDocument { var catalog: Catalog }
 
-    struct Selection: Encodable {
-        struct Matching: Encodable { var pattern: String }
+    struct Selection {
+        struct Matching { var pattern: String }
         var withIDs: [String]?
         var matching: [Matching]?
-        enum CodingKeys: String, CodingKey {
-            case matching
-            case withIDs = "with-ids"
-        }
     }
 
-    struct Import: Encodable {
-        struct IncludeAll: Encodable {}
+    struct Import {
+        struct IncludeAll {}
         var href: String
         var includeAll: IncludeAll?
         var includeControls: [Selection]?
         var excludeControls: [Selection]?
-        enum CodingKeys: String, CodingKey {
-            case href
-            case includeAll = "include-all"
-            case includeControls = "include-controls"
-            case excludeControls = "exclude-controls"
-        }
     }
 
-    struct Merge: Encodable {
+    struct Merge {
         var asIs = true
-        enum CodingKeys: String, CodingKey { case asIs = "as-is" }
     }
 
-    struct Profile: Encodable {
+    struct Profile {
         var uuid: String
         var metadata: Metadata
         var imports: [Import]
         var merge = Merge()
     }
 
-    struct ProfileDocument: Encodable { var profile: Profile }
+    struct ProfileDocument { var profile: Profile }
 
     // MARK: Catalog
 
@@ -278,8 +254,8 @@ public enum OSCALExport {
 
     static func nonEmpty<T>(_ list: [T]) -> [T]? { list.isEmpty ? nil : list }
 
-    /// Compact with sorted keys; the bytes `JSONEncoder` would write (OSCALJSON.swift),
-    /// written directly because `JSONEncoder` was a large share of a big site's build. Not
+    /// Compact with sorted keys, through `JSONWriter` (OSCALJSON.swift), the one JSON path of
+    /// every output (`JSONEncoder` was a large share of a big site's build). Not
     /// pretty-printed: the indentation was 30 % of the catalog's bytes (17 MB at 10,000 pages).
     static func encode<T: JSONWritable>(_ value: T) throws -> Data {
         value.json()

@@ -1,5 +1,5 @@
-/// The OSCAL documents through `JSONWriter` (keys in the order `JSONEncoder` sorts them; an
-/// absent optional is left out, as the synthesised `Encodable` does). The catalog is written
+/// The OSCAL documents through `JSONWriter`, their only JSON form (OSCAL's hyphenated names
+/// spelled here; keys in UTF-8 byte order; an absent optional is left out). The catalog is written
 /// twice per build (once for its UUID), so the writer's speed and memory matter here too.
 extension OSCALExport.Property: JSONWritable {
     func write(to w: inout JSONWriter) {

@@ -9,7 +9,7 @@ import Foundation
 /// `"` `\` and control characters escaped (`\b \f \n \r \t`, else `\u00xx`), everything else
 /// as is (RFC 8259 allows it); pretty form with two-space indentation, `" : "` between key
 /// and value, and an empty container as `[` newline newline indentation `]`, as swift-foundation
-/// writes it. The tests compare both writers on the same values.
+/// writes it. The tests compare the writer's bytes with `JSONEncoder`'s for the same tree.
 struct JSONWriter {
     /// The bytes written so far.
     let bytes = ByteBuffer()
@@ -241,8 +241,9 @@ final class ByteBuffer {
     }
 }
 
-/// A value the JSON writer can write; `Encodable` stays on the same types so the tests can
-/// compare both writers.
+/// A value the JSON writer can write: the one JSON path of every output type (none of them is
+/// also `Encodable`; JSONWriterTests checks the writer's format against `JSONEncoder` on plain
+/// values and on the re-read outputs).
 protocol JSONWritable {
     func write(to w: inout JSONWriter)
 }

@@ -140,10 +140,7 @@ struct ThemeStrings: Sendable {
 
     /// Every string as a classic script, so pages opened from file:// can load it.
     var script: Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? e.encode(values)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return Data("globalThis.TEBIKI_STRINGS = \(json);\n".utf8)
+        Data("globalThis.TEBIKI_STRINGS = ".utf8) + values.json() + Data(";\n".utf8)
     }
 
 

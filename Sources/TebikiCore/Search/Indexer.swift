@@ -10,7 +10,7 @@ enum Indexer {
     static let weights = [10, 4, 6, 3]
     static let maxText = 2000
 
-    struct Doc: Encodable, JSONWritable {
+    struct Doc: JSONWritable {
         var id, kind, title, url, summary, text: String
         var sections: [String]
         var facets: [String: FacetJSON]
@@ -32,16 +32,9 @@ enum Indexer {
     }
 
     /// A multi facet encodes as a list, a graded facet as value → grade.
-    enum FacetJSON: Encodable, JSONWritable {
+    enum FacetJSON: JSONWritable {
         case list([String])
         case graded([String: String])
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch self {
-            case let .list(v): try c.encode(v)
-            case let .graded(v): try c.encode(v)
-            }
-        }
         func write(to w: inout JSONWriter) {
             switch self {
             case let .list(v): w.strings(v)
@@ -50,8 +43,8 @@ enum Indexer {
         }
     }
 
-    struct FacetInfo: Encodable, JSONWritable {
-        struct Value: Encodable, JSONWritable {
+    struct FacetInfo: JSONWritable {
+        struct Value: JSONWritable {
             var key, label: String
             /// Lookup data only: the value is opt-in (site.yml `opt_in`).
             var optIn: Bool? = nil
@@ -89,14 +82,14 @@ enum Indexer {
         }
     }
 
-    struct GradeInfo: Encodable, JSONWritable {
+    struct GradeInfo: JSONWritable {
         var key, symbol, label: String
         func write(to w: inout JSONWriter) {
             w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label); w.key("symbol"); w.string(symbol); w.endObject()
         }
     }
 
-    struct Index: Encodable, JSONWritable {
+    struct Index: JSONWritable {
         var version = 1
         var fields = Indexer.fields
         var weights = Indexer.weights

@@ -13,28 +13,22 @@ enum SearchShards {
     static let keyShardBytes = 16 * 1024
     static let docShardBytes = 16 * 1024
 
-    struct Counts: Encodable, Equatable, JSONWritable {
+    struct Counts: Equatable, JSONWritable {
         var p, t, k, d: Int
         func write(to w: inout JSONWriter) {
             w.beginObject(); w.key("d"); w.int(d); w.key("k"); w.int(k); w.key("p"); w.int(p); w.key("t"); w.int(t); w.endObject()
         }
     }
 
-    struct GlossaryEntry: Encodable, JSONWritable {
+    struct GlossaryEntry: JSONWritable {
         var doc: Int
         var title, url: String
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.unkeyedContainer()
-            try c.encode(doc)
-            try c.encode(title)
-            try c.encode(url)
-        }
         func write(to w: inout JSONWriter) {
             w.beginArray(); w.int(doc); w.string(title); w.string(url); w.endArray()
         }
     }
 
-    struct Manifest: Encodable, JSONWritable {
+    struct Manifest: JSONWritable {
         var format = 1
         var version: Int
         var fields: [String]
@@ -81,16 +75,9 @@ enum SearchShards {
 
     /// A facet value in the filter table: a value index of the site facet, or the value itself
     /// when the site does not list it.
-    enum FacetValue: Encodable, Equatable, JSONWritable {
+    enum FacetValue: Equatable, JSONWritable {
         case index(Int)
         case key(String)
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch self {
-            case let .index(i): try c.encode(i)
-            case let .key(k): try c.encode(k)
-            }
-        }
         func write(to w: inout JSONWriter) {
             switch self {
             case let .index(i): w.int(i)
@@ -101,16 +88,9 @@ enum SearchShards {
 
     /// One facet of a document in the filter table: 0 when the document has no value (it
     /// applies whatever is selected), else the values that apply (graded: grade other than na).
-    enum FacetEntry: Encodable, Equatable, JSONWritable {
+    enum FacetEntry: Equatable, JSONWritable {
         case any
         case values([FacetValue])
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch self {
-            case .any: try c.encode(0)
-            case let .values(v): try c.encode(v)
-            }
-        }
         func write(to w: inout JSONWriter) {
             switch self {
             case .any: w.int(0)
@@ -371,13 +351,9 @@ enum SearchShards {
 
     /// A run of consecutive documents of one kind (the ranking weighs kinds, and the page
     /// must know a document's kind before loading it).
-    struct KindRun: Encodable, JSONWritable {
+    struct KindRun: JSONWritable {
         var kind: String
         var count: Int
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.unkeyedContainer()
-            try c.encode(kind); try c.encode(count)
-        }
         func write(to w: inout JSONWriter) { w.beginArray(); w.string(kind); w.int(count); w.endArray() }
     }
 
