@@ -17,6 +17,36 @@ struct SourceOptions: ParsableArguments {
     var source: String = "."
 }
 
+/// `-q/--quiet` and `-v/--verbose`, the same on every subcommand.
+struct TalkOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "エラーと求めた結果だけを表示する（警告や経過の行を出さない）")
+    var quiet = false
+    @Flag(name: [.short, .long], help: "各段階の経過時間など、詳しい情報も表示する")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet と --verbose は同時に指定できません。") }
+    }
+
+    var verbosity: Verbosity { quiet ? .quiet : verbose ? .verbose : .normal }
+
+    /// A line about progress or the outcome, on standard error so the result on standard
+    /// output stays clean; left out with `-q`.
+    func say(_ line: String) {
+        if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    /// A detail shown with `-v` only.
+    func detail(_ line: String) {
+        if verbose { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    /// Prints each phase with the seconds since `start` when verbose.
+    func phases(since start: Date) -> (String) -> Void {
+        { phase in if verbose { FileHandle.standardError.write(Data(String(format: "%7.2fs %@\n", Date().timeIntervalSince(start), phase).utf8)) } }
+    }
+}
+
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "サイトを生成します。")
     @OptionGroup var options: SourceOptions
@@ -26,16 +56,10 @@ struct Build: ParsableCommand {
     var noCache = false
     @Flag(name: .long, help: "下書き（draft: true）のページも含めて生成する（ページに「下書き」と表示）")
     var drafts = false
-    @Flag(name: [.short, .long], help: "エラーだけを表示する（警告と結果の一行を出さない）")
-    var quiet = false
-    @Flag(name: [.short, .long], help: "各段階の経過時間も表示する")
-    var verbose = false
-
-    func validate() throws {
-        if quiet && verbose { throw ValidationError("--quiet と --verbose は同時に指定できません。") }
-    }
+    @OptionGroup var talk: TalkOptions
 
     func run() throws {
+        let quiet = talk.quiet, verbose = talk.verbose
         let start = Date()
         let root = URL(fileURLWithPath: options.source)
         let showProgress = isatty(2) != 0
@@ -62,9 +86,7 @@ struct Build: ParsableCommand {
                     if showProgress && !timing && !quiet && Date().timeIntervalSince(start) > 0.5 { FileHandle.standardError.write(Data("… \(phase)\n".utf8)) }
                 }
             } catch let errors as ContentErrors {
-                var shown = Diagnostics()
-                for d in errors.diagnostics.items where !quiet || d.severity == .error { shown.append(d) }
-                report(shown)
+                report(errors.diagnostics, talk.verbosity)
                 throw ExitCode(1)
             } catch let error as ExitCode {
                 throw error
@@ -75,7 +97,7 @@ struct Build: ParsableCommand {
             }
         }
         if quiet { return }
-        report(result.diagnostics)
+        report(result.diagnostics, talk.verbosity)
         let stats = result.stats
         let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
         print("tebiki: \(result.pageCount) ページ（うち再生成 \(result.pageCount - result.pagesReused)）、\(result.fileCount) ファイルを \(outputURL.path) に出力しました（書き込み \(stats.written)、変更なし \(stats.unchanged)、\(seconds) 秒）")
@@ -100,10 +122,11 @@ struct Serve: ParsableCommand {
     var host: String = "127.0.0.1"
     @Flag(name: .long, help: "下書き（draft: true）のページも含めて配信する（ページに「下書き」の印が付きます）")
     var drafts = false
+    @OptionGroup var talk: TalkOptions
 
     func run() throws {
         let code = PreviewServer.run(.init(source: URL(fileURLWithPath: options.source), output: output, host: host, port: port,
-                                           tool: toolIdentity(), drafts: drafts))
+                                           tool: toolIdentity(), drafts: drafts, verbosity: talk.verbosity))
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -115,16 +138,20 @@ struct Check: ParsableCommand {
     var drafts = false
     @Flag(name: .long, help: "新しい版があるのに古い版だけを出典にしている規定を一覧にする")
     var outdated = false
+    @OptionGroup var talk: TalkOptions
 
     func run() throws {
+        let start = Date()
         let source = try readSource(URL(fileURLWithPath: options.source))
-        let diagnostics = Builder.check(source, drafts: drafts)
-        report(diagnostics)
+        talk.detail("tebiki: \(options.source) の \(source.files.count) ファイルを読みました。")
+        let diagnostics = Builder.check(source, drafts: drafts, progress: talk.phases(since: start))
+        report(diagnostics, talk.verbosity)
         if diagnostics.hasErrors { throw ExitCode(1) }
         if outdated, let site = ContentDiff.load(source).0 {
             print(OlderEditions.report(OlderEditions.find(site, drafts: drafts)), terminator: "")
         }
-        print("tebiki: 問題はありません（警告 \(diagnostics.warningCount) 件）")
+        if !talk.quiet { print("tebiki: 問題はありません（警告 \(diagnostics.warningCount) 件）") }
+        talk.detail(String(format: "tebiki: 検証に %.2f 秒かかりました。", Date().timeIntervalSince(start)))
     }
 }
 
@@ -147,6 +174,7 @@ struct Diff: ParsableCommand {
     @Flag(help: "結果を JSON で出力する") var json = false
     @Option(help: ArgumentHelp("この版（sources.yml の key）の履歴の下書きを作る", valueName: "版")) var draftHistory: String?
     @Option(help: ArgumentHelp("履歴の下書きを書くファイル", valueName: "ファイル")) var draftOutput: String?
+    @OptionGroup var talk: TalkOptions
 
     func validate() throws {
         if from == nil && (old == nil || new == nil) {
@@ -176,7 +204,8 @@ struct Diff: ParsableCommand {
             newSource = try readSource(URL(fileURLWithPath: new!), hint: "比較するサイトのフォルダを確かめてください。")
         }
         let (o, od) = ContentDiff.load(oldSource), (n, nd) = ContentDiff.load(newSource)
-        for d in [od, nd] where d.hasErrors { report(d) }
+        for d in [od, nd] where d.hasErrors { report(d, talk.verbosity) }
+        talk.detail("tebiki: 比較元 \(from ?? old ?? "")（\(oldSource.files.count) ファイル）、比較先 \(to ?? new ?? "作業中のフォルダ")（\(newSource.files.count) ファイル）")
         guard let o, let n, !od.hasErrors, !nd.hasErrors else { throw ExitCode(1) }
         // The draft's edition must be one the new tree registers, or the draft would not validate.
         if let edition = draftHistory, let problem = ContentDiff.unknownEdition(edition, in: n) {
@@ -194,7 +223,7 @@ struct Diff: ParsableCommand {
             // A plain write, not .atomic: an atomic write renames a new file over the path,
             // which would replace a symbolic link or a device (/dev/stdout) with a plain file.
             try Data(draft.utf8).write(to: URL(fileURLWithPath: path))
-            FileHandle.standardError.write(Data("tebiki: 履歴の下書きを \(path) に書き出しました。\n".utf8))
+            talk.say("tebiki: 履歴の下書きを \(path) に書き出しました。")
         }
         if json {
             FileHandle.standardOutput.write(try ContentDiff.json(changes))
@@ -230,8 +259,8 @@ func readSource(_ root: URL, hint: String = "--source でサイトのフォル�
     return try SiteSource.read(from: root)
 }
 
-func report(_ diagnostics: Diagnostics) {
-    let lines = diagnostics.sorted.map(\.description)
+func report(_ diagnostics: Diagnostics, _ verbosity: Verbosity = .normal) {
+    let lines = diagnostics.sorted.filter(verbosity.shows).map(\.description)
     if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
     if diagnostics.hasErrors {
         FileHandle.standardError.write(Data("tebiki: エラー \(diagnostics.errorCount) 件、警告 \(diagnostics.warningCount) 件。出力は変更していません。\n".utf8))
@@ -273,6 +302,7 @@ struct New: ParsableCommand {
     @OptionGroup var options: SourceOptions
     @Argument(help: ArgumentHelp("種類: requirement、term、checklist、scenario", valueName: "種類")) var kind: String
     @Argument(help: ArgumentHelp("ページの ID（ファイル名になります）", valueName: "ID")) var id: String
+    @OptionGroup var talk: TalkOptions
 
     func run() throws {
         let root = URL(fileURLWithPath: options.source)
@@ -281,7 +311,8 @@ struct New: ParsableCommand {
             let url = root.appendingPathComponent(page.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(page.text.utf8).write(to: url, options: .withoutOverwriting)
-            print("tebiki: \(page.path) を作りました。")
+            if !talk.quiet { print("tebiki: \(page.path) を作りました。") }
+            talk.detail("tebiki: \(url.standardizedFileURL.path)（\(page.text.utf8.count) バイト）")
         } catch let failure as Scaffold.Failure {
             FileHandle.standardError.write(Data("tebiki: \(failure.description)\n".utf8))
             throw ExitCode(2)
@@ -292,6 +323,7 @@ struct New: ParsableCommand {
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "新しいサイトのフォルダを作ります（site.yml、出典の一覧、各種類のページの例）。")
     @Argument(help: ArgumentHelp("作るフォルダ（空か、まだないフォルダ）", valueName: "フォルダ")) var dir: String
+    @OptionGroup var talk: TalkOptions
 
     func run() throws {
         let root = URL(fileURLWithPath: dir)
@@ -304,7 +336,8 @@ struct Init: ParsableCommand {
             let url = root.appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.text.utf8).write(to: url)
+            talk.detail("tebiki: \(file.path)")
         }
-        print("tebiki: \(dir) に新しいサイトを作りました。tebiki build --source \(dir) で生成できます。")
+        if !talk.quiet { print("tebiki: \(dir) に新しいサイトを作りました。tebiki build --source \(dir) で生成できます。") }
     }
 }

@@ -48,11 +48,19 @@ class Server:
         for stream, sink in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
             threading.Thread(target=lambda s=stream, k=sink: [k.append(line) for line in s], daemon=True).start()
         deadline = time.time() + 60
-        while not any("公開しています" in line for line in self.out):
+        while not any("公開しています" in line for line in self.out) and not ("-q" in args and self.answers()):
             assert self.proc.poll() is None, "".join(self.err)
             assert time.time() < deadline, "serve did not start: " + "".join(self.out + self.err)
             time.sleep(0.1)
         self.base = f"http://127.0.0.1:{self.port}"
+
+    def answers(self):
+        """Whether the server answers yet (with -q it prints no line to wait for)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
 
     def path(self, rel):
         return os.path.join(self.src, rel)
@@ -407,3 +415,28 @@ def test_drafts_are_served_with_a_badge_only_with_the_flag(drafts):
             assert status == 404
     finally:
         s.close()
+
+
+def test_quiet_says_nothing_and_verbose_logs_requests_and_phases():
+    """-q: no line at all on a good build (errors would still show); -v: each request with its
+    status and the build's phases, on standard error."""
+    quiet = Server(("-q",))
+    try:
+        assert quiet.get("/")[0] == 200
+        quiet.stop()
+        assert "".join(quiet.out) == "" and "".join(quiet.err) == "", quiet.out + quiet.err
+    finally:
+        quiet.stop()
+    loud = Server(("-v",))
+    try:
+        assert loud.get("/rules/subcontracting.html")[0] == 200
+        assert loud.get("/nosuch.html")[0] == 404
+        deadline = time.time() + 10
+        while not any("404 GET /nosuch.html" in line for line in loud.err) and time.time() < deadline:
+            time.sleep(0.1)
+        err = "".join(loud.err)
+        assert "tebiki: 200 GET /rules/subcontracting.html" in err, err
+        assert "tebiki: 404 GET /nosuch.html" in err, err
+        assert re.search(r"^\s+\d+\.\d\ds ページの生成$", err, re.M), err
+    finally:
+        loud.stop()

@@ -18,11 +18,14 @@ public enum Builder {
     }
 
     /// Parse and validate only (`tebiki check`).
-    public static func check(_ source: SiteSource, drafts: Bool = false) -> Diagnostics {
+    public static func check(_ source: SiteSource, drafts: Bool = false, progress: (String) -> Void = { _ in }) -> Diagnostics {
         var diagnostics = Diagnostics()
+        progress("読み込み")
         guard var parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
         let left = leaveOutDrafts(&parsed, keep: drafts)
+        progress("検証")
         diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
+        progress("テーマの確認")
         if let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics) {
             let statics = StaticFiles.collect(source)
             theme.checkReferences(parsed.config, staticFiles: statics.map(\.output), diagnostics: &diagnostics)

@@ -15,10 +15,13 @@ public enum PreviewServer {
         public var pollInterval: Double
         /// `--drafts`: draft pages are built too, each with the layout's badge.
         public var drafts: Bool
+        /// `-q`: errors only; `-v`: also every request and the build's phases.
+        public var verbosity: Verbosity
 
         public init(source: URL, output: String? = nil, host: String = "127.0.0.1", port: UInt16 = 8000, tool: String,
-                    pollInterval: Double = 0.5, drafts: Bool = false) {
+                    pollInterval: Double = 0.5, drafts: Bool = false, verbosity: Verbosity = .normal) {
             self.drafts = drafts
+            self.verbosity = verbosity
             self.source = source
             self.output = output
             self.host = host
@@ -56,7 +59,8 @@ public enum PreviewServer {
         }
         let output = SiteBuild.outputFolder(root: root, source: source, override: options.output)
         let site = PreviewSite(root: output, loopbackOnly: address.isLoopback)
-        let builder = PreviewBuilder(root: root, output: output, tool: options.tool, site: site, drafts: options.drafts)
+        let builder = PreviewBuilder(root: root, output: output, tool: options.tool, site: site, drafts: options.drafts, verbosity: options.verbosity)
+        let verbosity = options.verbosity
         let server = PreviewHTTPServer { request in
             let done = DispatchSemaphore(value: 0)
             let box = ResponseBox()
@@ -65,6 +69,9 @@ public enum PreviewServer {
                 done.signal()
             }
             done.wait()
+            if verbosity == .verbose {
+                err("tebiki: \(box.value.status) \(Diagnostic.escapedForTerminal(request.method)) \(Diagnostic.escapedForTerminal(request.target))")
+            }
             return box.value
         }
         // Bind before anything else runs: a busy port fails at once.
@@ -102,7 +109,7 @@ public enum PreviewServer {
         let watcher = SiteWatcher(root: root, ignoring: [output])
         let initial = watcher.fingerprint()
         builder.build(source: source, first: true)
-        out("tebiki: プレビューを \(address.url(port: port)) で公開しています。site.yml・content・theme の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")
+        say(options.verbosity, "tebiki: プレビューを \(address.url(port: port)) で公開しています。site.yml・content・theme の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")
 
         let poller = Thread {
             var seen = initial
@@ -113,7 +120,7 @@ public enum PreviewServer {
                 // Let an editor finish writing (several files, or write-then-rename).
                 Thread.sleep(forTimeInterval: 0.15)
                 seen = watcher.fingerprint()
-                out("tebiki: 変更を検知しました。生成し直します…")
+                say(options.verbosity, "tebiki: 変更を検知しました。生成し直します…")
                 builder.build(source: nil, first: false)
             }
         }
@@ -124,23 +131,26 @@ public enum PreviewServer {
             err("tebiki: error: サーバーが止まりました: \(failure)")
             return 1
         }
-        out("tebiki: プレビューを終了しました。")
+        say(options.verbosity, "tebiki: プレビューを終了しました。")
         return 0
     }
 
     static func out(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    /// A progress line, left out with `-q`.
+    static func say(_ verbosity: Verbosity, _ line: String) { if verbosity != .quiet { out(line) } }
     static func err(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 }
 
 /// Builds on the poller thread; `stop()` waits for a running build to finish.
 final class PreviewBuilder: @unchecked Sendable {
-    let root: URL, output: URL, tool: String, site: PreviewSite, drafts: Bool
+    let root: URL, output: URL, tool: String, site: PreviewSite, drafts: Bool, verbosity: Verbosity
     private let buildLock = NSLock()
     private let stateLock = NSLock()
     private var stopped = false
 
-    init(root: URL, output: URL, tool: String, site: PreviewSite, drafts: Bool = false) {
+    init(root: URL, output: URL, tool: String, site: PreviewSite, drafts: Bool = false, verbosity: Verbosity = .normal) {
         self.drafts = drafts
+        self.verbosity = verbosity
         self.root = root
         self.output = output
         self.tool = tool
@@ -169,10 +179,13 @@ final class PreviewBuilder: @unchecked Sendable {
             }
             let source = try given ?? SiteSource.read(from: root)
             // As `tebiki build --drafts`: a build with drafts is another "tool" for the build cache.
-            let outcome = try SiteBuild.run(source, output: output, tool: tool + (drafts ? "+drafts" : ""), drafts: drafts)
+            let verbosity = verbosity
+            let outcome = try SiteBuild.run(source, output: output, tool: tool + (drafts ? "+drafts" : ""), drafts: drafts) { phase in
+                if verbosity == .verbose { PreviewServer.err(String(format: "%7.2fs %@", Date().timeIntervalSince(start), phase)) }
+            }
             report(outcome.diagnostics)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
-            PreviewServer.out("tebiki: \(outcome.pageCount) ページ（うち再生成 \(outcome.pageCount - outcome.pagesReused)）、\(outcome.fileCount) ファイルを \(output.path) に出力しました（\(seconds) 秒）")
+            PreviewServer.say(verbosity, "tebiki: \(outcome.pageCount) ページ（うち再生成 \(outcome.pageCount - outcome.pagesReused)）、\(outcome.fileCount) ファイルを \(output.path) に出力しました（\(seconds) 秒）")
             site.buildFinished(errors: nil)
         } catch let errors as ContentErrors {
             report(errors.diagnostics)
@@ -187,7 +200,7 @@ final class PreviewBuilder: @unchecked Sendable {
     }
 
     private func report(_ diagnostics: Diagnostics) {
-        let lines = diagnostics.sorted.map(\.description)
+        let lines = diagnostics.sorted.filter(verbosity.shows).map(\.description)
         if !lines.isEmpty { PreviewServer.err(lines.joined(separator: "\n")) }
     }
 }
