@@ -28,7 +28,8 @@ enum Feed {
             }
         }
         entries.sort { ($0.date, $0.xml) > ($1.date, $1.xml) }
-        let updated = entries.first?.date ?? "1970-01-01T00:00:00Z"
+        // With no change yet, the newest source document's date (still from content, not the clock).
+        let updated = entries.first?.date ?? model.sources.map { isoDate($0.date) }.max() ?? "1970-01-01T00:00:00Z"
         let head = base.map { b in
             "  <id>\(xml(b))changes/feed.xml</id>\n  <link rel=\"self\" href=\"\(xml(b))changes/feed.xml\"/>\n  <link rel=\"alternate\" href=\"\(xml(b))changes/index.html\"/>"
         } ?? "  <id>tag:tebiki,2024:changes</id>\n  <link rel=\"alternate\" href=\"index.html\"/>"

@@ -33,6 +33,15 @@ import Testing
         #expect(text.contains("注記[31m\u{7F}タブ"))
     }
 
+    /// A feed with no change yet is dated by the newest source document, not 1970.
+    @Test func emptyFeedIsDatedByTheNewestSource() throws {
+        let page = "---\nid: a\ntitle: 規定\nsummary: 要約\nsources:\n  - doc: doc-a\n    section: \"1.1\"\n---\n本文\n"
+        let result = try Builder.build(try Fixtures.inline(["content/requirements/a.md": page]))
+        let feed = String(decoding: try #require(result.files.first { $0.path == "changes/feed.xml" }).data, as: UTF8.self)
+        #expect(!feed.contains("<entry>"))
+        #expect(feed.contains("<updated>2022-01-01T00:00:00Z</updated>"))
+    }
+
     @Test func xmlCharacters() {
         #expect(Feed.xml("a\u{0}b\u{8}c\u{B}d\u{C}e\u{1F}f\u{FFFE}\u{FFFF}g😀") == "abcdefg😀")
     }
