@@ -30,7 +30,10 @@ public enum Builder {
             let statics = StaticFiles.collect(source)
             theme.checkReferences(parsed.config, staticFiles: statics.map(\.output), diagnostics: &diagnostics)
             let renderer = PageRenderer(model: SiteModel(parsed), theme: theme)
-            StaticFiles.checkConflicts(statics, generated: renderer.jobs().map(\.path) + theme.assets.map(\.path), diagnostics: &diagnostics)
+            let generated = renderer.jobs().map(\.path) + theme.assets.map(\.path)
+            StaticFiles.checkConflicts(statics, generated: generated, diagnostics: &diagnostics)
+            ContentFiles.checkConflicts(ContentFiles.collect(parsed), statics: statics, generated: generated,
+                                        site: parsed, diagnostics: &diagnostics)
         }
         return diagnostics
     }
@@ -68,7 +71,10 @@ public enum Builder {
         progress("ページの生成")
         let renderer = PageRenderer(model: model, theme: theme)
         let jobs = renderer.jobs()
-        StaticFiles.checkConflicts(statics, generated: jobs.map(\.path) + theme.assets.map(\.path), diagnostics: &diagnostics)
+        let generated = jobs.map(\.path) + theme.assets.map(\.path)
+        StaticFiles.checkConflicts(statics, generated: generated, diagnostics: &diagnostics)
+        let copies = ContentFiles.collect(parsed)
+        ContentFiles.checkConflicts(copies, statics: statics, generated: generated, site: parsed, diagnostics: &diagnostics)
         guard !diagnostics.hasErrors else { throw ContentErrors(diagnostics: diagnostics) }
         var newCache = BuildCache(tool: cache.tool)
         let counter = FileCounter()
@@ -99,6 +105,7 @@ public enum Builder {
                 try counted.put(OutputFile(path: "changes/feed.xml", data: Feed.atom(model, renderer: renderer)))
                 for asset in theme.assets { try counted.put(OutputFile(path: asset.path, data: asset.data)) }
                 for file in statics { try counted.put(OutputFile(path: file.output, data: source.files[file.path] ?? Data())) }
+                for file in copies { try counted.put(OutputFile(path: file.output, data: source.files[file.path] ?? Data())) }
                 if let base = model.config.baseURL {
                     try counted.put(OutputFile(path: "sitemap.xml", data: Sitemap.xml(jobs, baseURL: base)))
                 }

@@ -10,6 +10,9 @@ public struct ParsedSite: Sendable {
     /// Output paths of files the build copies as they are: `static/` and the theme's assets
     /// (the site's theme folder and the built-in theme). Links and images may name them.
     public var files: Set<String> = []
+    /// Files under `content/` that are not Markdown (`content/requirements/img/a.png`): copied
+    /// when a page references them (`ContentFiles`).
+    public var contentFiles: Set<String> = []
 }
 
 enum ParsePhase {
@@ -18,11 +21,14 @@ enum ParsePhase {
     /// Files under content/ that the build does not read, which would otherwise vanish from the
     /// site without a word: `x.MD` (error: a page in its folder, only the case is wrong), a
     /// folder whose name is close to one the build reads (`requirement/`: error when it holds
-    /// `.md` files), `*.markdown` and files in other folders or directly in content/ (warnings).
+    /// `.md` files), `*.markdown` and Markdown in other folders or directly in content/ (warnings).
+    /// Other files (images, PDFs) are published when a page references them and reported by
+    /// `ContentFiles.check` when none does.
     static func reportFilesNotRead(_ source: SiteSource, diagnostics: inout Diagnostics) {
         let kindFolders = ContentKind.allCases.map(\.folder)
         var reportedFolders = Set<String>()
-        for path in source.files.keys.sorted() where path.hasPrefix("content/") && path != sourcesPath && path != SearchVariantsParser.path {
+        for path in source.files.keys.sorted() where path.hasPrefix("content/") && path != sourcesPath && path != SearchVariantsParser.path
+            && !ContentFiles.isPublishable(path) {
             let parts = path.split(separator: "/").map(String.init)
             let lower = path.lowercased()
             let at = SourceLocation(path: path)
@@ -32,12 +38,9 @@ enum ParsePhase {
                     diagnostics.error("file-not-read", "拡張子が「\(path.suffix(3))」のため読み込まれません。拡張子を小文字の .md にしてください。", at: at)
                 } else if lower.hasSuffix(".markdown") {
                     diagnostics.warning("file-not-read", "拡張子が .markdown のファイルは読み込みません。ページにするには拡張子を .md にしてください。", at: at)
-                } else {
-                    // An image beside its page would be missing from the output without a word.
-                    diagnostics.warning("file-not-read", "content のフォルダにある .md 以外のファイルは出力にコピーされません。画像などは static/ に置き、ページから ../ で始まる相対パスで参照してください（static/img/x.png なら ../img/x.png）。", at: at)
                 }
             } else if parts.count == 2 {
-                diagnostics.warning("file-not-read", "content の直下のファイルは読み込みません。\(kindFolders.joined(separator: "、")) のいずれかのフォルダに置いてください。", at: at)
+                diagnostics.warning("file-not-read", "content の直下の Markdown ファイルは読み込みません。\(kindFolders.joined(separator: "、")) のいずれかのフォルダに置いてください。", at: at)
             } else if parts[1] == "registries" {
                 diagnostics.warning("file-not-read", "registries から読み込むのは sources.yml と variants.yml だけです。", at: at)
             } else if reportedFolders.insert(parts[1]).inserted {
@@ -47,7 +50,7 @@ enum ParsePhase {
                 if let near = Suggest.nearest(to: parts[1], in: kindFolders), holdsPages {
                     diagnostics.error("folder-not-read", "フォルダ \(folder) は読み込まれません（読み込むのは content の \(read)）。「\(near)」の誤りではありませんか。", at: SourceLocation(path: folder))
                 } else {
-                    diagnostics.warning("folder-not-read", "フォルダ \(folder) の中のファイルは読み込まれません（読み込むのは content の \(read)）。", at: SourceLocation(path: folder))
+                    diagnostics.warning("folder-not-read", "フォルダ \(folder) の Markdown ファイルは読み込まれません（読み込むのは content の \(read)）。", at: SourceLocation(path: folder))
                 }
             }
         }
@@ -91,6 +94,7 @@ enum ParsePhase {
         site.files = Set(source.paths(under: "static").map { String($0.dropFirst("static/".count)) }
             + source.paths(under: config.theme).map { String($0.dropFirst(themePrefix.count)) }.filter { $0.hasPrefix("assets/") }
             + Theme.builtin.keys.filter { $0.hasPrefix("assets/") } + [Theme.stringsScriptPath])
+        site.contentFiles = Set(source.files.keys.filter(ContentFiles.isPublishable))
         return site
     }
 }

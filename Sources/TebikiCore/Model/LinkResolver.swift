@@ -75,11 +75,22 @@ public enum LinkResolver {
     /// reads it: the output path of that file (`img/map.png`) with the URL's `?query#fragment`,
     /// or nil when the URL does not lead into `static/`.
     public static func staticTarget(of url: String, fromSource sourcePath: String) -> String? {
-        guard scheme(of: url) == nil, !url.hasPrefix("/"), !url.hasPrefix("#") else { return nil }
+        guard let (parts, suffix) = sourceRelative(url, fromSource: sourcePath),
+              parts.count >= 2, parts[0] == "static" else { return nil }
+        return parts.dropFirst().joined(separator: "/") + suffix
+    }
+
+    /// The path segments, from the site's folder, of the file a relative URL written in the
+    /// Markdown file at `sourcePath` names as an editor's preview reads it (still
+    /// percent-encoded as written), and the URL's `?query#fragment`; nil for a URL with a
+    /// scheme, an absolute path, a bare fragment, or `../` above the site's folder.
+    static func sourceRelative(_ url: String, fromSource sourcePath: String) -> (parts: [String], suffix: Substring)? {
+        guard scheme(of: url) == nil, !url.hasPrefix("/"), !url.hasPrefix("\\"), !url.hasPrefix("#"), !url.isEmpty else { return nil }
         let end = url.firstIndex { $0 == "#" || $0 == "?" } ?? url.endIndex
         let path = url[..<end].replacingOccurrences(of: "\\", with: "/")
         var parts = sourcePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
         for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+            // `%2e%2e` is a `..` segment for browsers too (WHATWG URL).
             let s = segment.lowercased().replacingOccurrences(of: "%2e", with: ".")
             if s == ".." {
                 if parts.isEmpty { return nil }
@@ -88,8 +99,17 @@ public enum LinkResolver {
                 parts.append(String(segment))
             }
         }
-        guard parts.count >= 2, parts[0] == "static" else { return nil }
-        return parts.dropFirst().joined(separator: "/") + url[end...]
+        return (parts, url[end...])
+    }
+
+    /// The relative URL from the file at `fromPath` to the file at `toPath`, both site-relative
+    /// (`rules/x.html` → `rules/img/a.png` is `img/a.png`, → `img/a.png` is `../img/a.png`).
+    public static func relative(from fromPath: String, to toPath: String) -> String {
+        let folder = fromPath.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        let file = toPath.split(separator: "/", omittingEmptySubsequences: false)
+        var common = 0
+        while common < folder.count, common < file.count - 1, folder[common] == file[common] { common += 1 }
+        return String(repeating: "../", count: folder.count - common) + file[common...].joined(separator: "/")
     }
 
     /// The URL scheme (`https`, `file`, lower-cased), or nil for a relative URL.

@@ -15,6 +15,8 @@ public struct SiteModel: Sendable {
     public var checksByRequirement: [String: [(checklist: ContentPage, item: ChecklistItem)]]
     /// Requirement ID → requirements that list it in `related` (shown both ways).
     public var relatedBack: [String: [String]]
+    /// Files of content/ that are not Markdown (links to them are rewritten to their copies).
+    public var contentFiles: Set<String>
 
     public static func url(of page: ContentPage) -> String { url(kind: page.kind, id: page.id) }
     public static func url(kind: ContentKind, id: String) -> String { "\(kind.outputFolder)/\(id).html" }
@@ -28,6 +30,7 @@ public struct SiteModel: Sendable {
         config = site.config
         sources = site.sources
         variants = site.variants
+        contentFiles = site.contentFiles
         let sorted = site.pages.sorted { $0.id < $1.id }
         requirements = sorted.filter { $0.kind == .requirement }
         glossary = sorted.filter { $0.kind == .glossary }.sorted { ($0.reading ?? $0.title, $0.id) < ($1.reading ?? $1.title, $1.id) }

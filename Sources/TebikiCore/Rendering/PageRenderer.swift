@@ -206,8 +206,14 @@ struct PageRenderer {
     static let queryValueAllowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
     func markdown(_ page: ContentPage, root: String) -> DeferredMarkdown {
-        let targets = page.links.compactMap { LinkResolver.contentTarget(of: $0.url) }.map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
-        return deferred(page.body, root: root, targets: targets, source: page.path)
+        let targets = page.links.compactMap { link -> String? in
+            // A file beside the Markdown is rewritten only while it exists: part of the fingerprint.
+            if let t = ContentFiles.target(of: link.url, fromSource: page.path) {
+                return model.contentFiles.contains(t.file) ? t.output : nil
+            }
+            return LinkResolver.contentTarget(of: link.url).map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
+        }
+        return deferred(page.body, root: root, targets: targets, source: (page.path, SiteModel.url(of: page)))
     }
 
     func renderMarkdown(_ text: String, root: String) -> DeferredMarkdown {
@@ -219,14 +225,21 @@ struct PageRenderer {
         return deferred(text, root: root, targets: targets)
     }
 
-    /// `source`: the Markdown file, for links and images written from its folder to `static/`.
-    private func deferred(_ text: String, root: String, targets: [String], source: String? = nil) -> DeferredMarkdown {
+    /// `source`: the Markdown file, for links and images written from its folder to `static/`
+    /// or to a file beside it in `content/`.
+    private func deferred(_ text: String, root: String, targets: [String], source: (markdown: String, page: String)? = nil) -> DeferredMarkdown {
         let byID = model.byID
+        let contentFiles = model.contentFiles
         var options = Markdown.Options()
         options.unsafe = model.config.unsafeHTML
         return DeferredMarkdown(text: text, linkTargets: targets) { [options] text in
             Markdown.render(text, options: options) { url in
-                if let source, let path = LinkResolver.staticTarget(of: url, fromSource: source) { return .replace(root + path) }
+                if let source, let path = LinkResolver.staticTarget(of: url, fromSource: source.markdown) { return .replace(root + path) }
+                // Relative to the page, as short as the author wrote it (`img/a.png`, not `../rules/img/a.png`).
+                if let source, let t = ContentFiles.target(of: url, fromSource: source.markdown), contentFiles.contains(t.file) {
+                    let url = root == LinkResolver.root(for: source.page) ? LinkResolver.relative(from: source.page, to: t.output) : root + t.output
+                    return .replace(url + t.suffix)
+                }
                 guard let id = LinkResolver.contentTarget(of: url), let target = byID[id] else { return .keep }
                 let fragment = LinkResolver.fragment(of: url).map { "#" + $0 } ?? ""
                 return .replace(root + SiteModel.url(of: target) + fragment)

@@ -42,10 +42,8 @@ enum Validator {
                 }
             } else if link.image {
                 guard !site.files.contains(path) else { return }
-                let images = site.files.filter { !$0.hasPrefix("assets/") || $0.hasPrefix("assets/img/") }.sorted()
-                let hint = Suggest.nearest(to: path, in: images).map { "「\($0)」の誤りではありませんか。" }
-                    ?? "画像は static/ に置き、ページからの相対パス（例: static/img/map.png なら ../img/map.png）で書いてください。"
-                d.error("missing-image", "画像「\(link.url)」が見つかりません（出力では \(path)）。\(hint)", at: link.location)
+                let images = site.files.filter { !$0.hasPrefix("assets/") || $0.hasPrefix("assets/img/") }
+                d.error("missing-image", "画像「\(link.url)」が見つかりません（\(lookedAt(link, page: page, output: path))）。\(missingFileHint(link, page: page, site: site, outputs: images))", at: link.location)
             } else if path.hasSuffix(".html") {
                 if pages.html.contains(path) {
                     if let target = pages.pageAt[path] { checkAnchor(link, in: target, into: &d) }
@@ -54,12 +52,31 @@ enum Validator {
                     d.error("broken-link", "リンク先「\(link.url)」のページ（\(path)）はサイトにありません。\(hint)", at: link.location)
                 }
             } else if !site.files.contains(path), !generatedFile(path) {
-                let hint = Suggest.nearest(to: path, in: site.files.sorted()).map { "「\($0)」の誤りではありませんか。" } ?? "ファイルは static/ に置いてください。"
-                d.error("broken-link", "リンク先「\(link.url)」のファイル（\(path)）はサイトにありません。\(hint)", at: link.location)
+                d.error("broken-link", "リンク先「\(link.url)」のファイルはサイトにありません（\(lookedAt(link, page: page, output: path))）。\(missingFileHint(link, page: page, site: site, outputs: site.files))", at: link.location)
             }
         case .content, .external, .absolutePath, .fileURL, .outsideSite:
             break
         }
+    }
+
+    /// Where a missing file was looked for: beside the Markdown file in content/ (when the path
+    /// leads there) and in the output (static/, the theme's assets, generated files).
+    static func lookedAt(_ link: MarkdownLink, page: ContentPage, output: String) -> String {
+        guard let (parts, _) = LinkResolver.sourceRelative(link.url, fromSource: page.path), parts.first == "content" else {
+            return "出力では \(output)"
+        }
+        let written = parts.joined(separator: "/")
+        return "\(written.removingPercentEncoding ?? written) にも、出力の \(output) にもありません"
+    }
+
+    /// The nearest existing file as the author would write it: a file of content/ relative to
+    /// the Markdown file, a file of the output (static/, theme assets) relative to the page.
+    static func missingFileHint(_ link: MarkdownLink, page: ContentPage, site: ParsedSite, outputs: Set<String>) -> String {
+        let root = LinkResolver.root(for: SiteModel.url(of: page))
+        let candidates = outputs.map { root + $0 } + site.contentFiles.map { LinkResolver.relative(from: page.path, to: $0) }
+        let written = String(link.url.prefix { $0 != "?" && $0 != "#" })
+        return Suggest.nearest(to: written.removingPercentEncoding ?? written, in: candidates.sorted()).map { "「\($0)」の誤りではありませんか。" }
+            ?? "画像や資料は、ページの Markdown ファイルの隣（content/ の中）か static/ に置き、Markdown ファイルからの相対パスで書いてください。"
     }
 
     /// `#anchor` of a link: one of the heading ids of `page` (as the renderer makes them).
@@ -153,6 +170,8 @@ enum Validator {
                     }
                     continue
                 }
+                // Written from the Markdown file to a file beside it in content/: copied (ContentFiles).
+                if let t = ContentFiles.target(of: link.url, fromSource: page.path), site.contentFiles.contains(t.file) { continue }
                 switch LinkResolver.classify(link.url, from: SiteModel.url(of: page)) {
                 case .absolutePath:
                     d.error("absolute-link", "リンク先「\(link.url)」は / で始まる絶対パスです。サイトはフォルダごと移して使うため、相対パスか、ページならファイル名（x.md）で書いてください。", at: link.location)
@@ -186,6 +205,7 @@ enum Validator {
             }
             checkHistory(page, sources: sourceKeys, byID: byID, drafts: drafts, into: &d)
         }
+        ContentFiles.check(site, into: &d)
         return d
     }
 
