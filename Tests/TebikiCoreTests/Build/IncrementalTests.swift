@@ -127,4 +127,63 @@ import Testing
         let again = try SiteBuild.run(source, output: out, tool: "t")
         #expect(again.stats.written == 0)
     }
+
+    /// Files beside the pages in content/ (issue 17): added, changed, moved and removed, each
+    /// build equal to a clean one, and no stale copy left behind.
+    @Test func imagesBesideThePagesFollowEdits() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tebiki-incremental-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("_site")
+        var source = try SiteSource.read(from: Fixtures.site("minimal"))
+        _ = try Self.expectSameAsClean(source, out, step: "first build")
+        let exists = { (path: String) in FileManager.default.fileExists(atPath: out.appendingPathComponent(path).path) }
+
+        source.files["content/requirements/img/flow.png"] = Fixtures.png
+        Self.edit(&source, "content/requirements/subcontracting.md") { $0 + "\n![流れ](img/flow.png)\n" }
+        _ = try Self.expectSameAsClean(source, out, step: "image added")
+        #expect(exists("rules/img/flow.png"))
+
+        // Only the image's bytes: the page is reused, the copy is new.
+        source.files["content/requirements/img/flow.png"] = Fixtures.png + Data([0])
+        let changed = try Self.expectSameAsClean(source, out, step: "image changed")
+        #expect(changed.pagesReused == changed.pageCount)
+        #expect(try Data(contentsOf: out.appendingPathComponent("rules/img/flow.png")) == Fixtures.png + Data([0]))
+
+        // Moved to a shared folder, the reference with it: the old copy is gone.
+        source.files["content/img/flow.png"] = source.files.removeValue(forKey: "content/requirements/img/flow.png")
+        Self.edit(&source, "content/requirements/subcontracting.md") { $0.replacingOccurrences(of: "](img/flow.png)", with: "](../img/flow.png)") }
+        _ = try Self.expectSameAsClean(source, out, step: "image moved")
+        #expect(exists("img/flow.png") && !exists("rules/img/flow.png"))
+
+        // A page in a sub-folder: its URL to the copy is rewritten (sub/img/b.png). When the file
+        // goes and a static/ file answers the same path from the output, the page's text is the
+        // same but its HTML is not: the fingerprint has the copy's path.
+        source.files["content/requirements/sub/nested.md"] = Data("""
+        ---
+        id: nested
+        title: 下位フォルダの規定
+        summary: 要約です。
+        sources:
+          - { doc: doc-new, section: "9.3.2" }
+        facets:
+          phase: [contract]
+          form: all
+        ---
+        ![図](img/b.png)
+
+        """.utf8)
+        source.files["content/requirements/sub/img/b.png"] = Fixtures.png
+        _ = try Self.expectSameAsClean(source, out, step: "nested page with an image")
+        #expect(exists("rules/sub/img/b.png"))
+        source.files.removeValue(forKey: "content/requirements/sub/img/b.png")
+        source.files["static/rules/img/b.png"] = Fixtures.png
+        _ = try Self.expectSameAsClean(source, out, step: "image replaced by a static file")
+        #expect(!exists("rules/sub/img/b.png") && exists("rules/img/b.png"))
+
+        // Removed with its reference.
+        source.files.removeValue(forKey: "content/img/flow.png")
+        Self.edit(&source, "content/requirements/subcontracting.md") { $0.replacingOccurrences(of: "\n![流れ](../img/flow.png)\n", with: "") }
+        _ = try Self.expectSameAsClean(source, out, step: "image removed")
+        #expect(!exists("img/flow.png"))
+    }
 }
