@@ -208,7 +208,7 @@ struct PageRenderer {
     func markdown(_ page: ContentPage, root: String) -> DeferredMarkdown {
         let targets = page.links.compactMap { link -> String? in
             // A file beside the Markdown is rewritten only while it exists: part of the fingerprint.
-            if let t = ContentFiles.target(of: link.url, fromSource: page.path) {
+            if !model.contentFiles.isEmpty, let t = ContentFiles.target(of: link.url, fromSource: page.path) {
                 return model.contentFiles.contains(t.file) ? t.output : nil
             }
             return LinkResolver.contentTarget(of: link.url).map { model.byID[$0].map(SiteModel.url(of:)) ?? "?" }
@@ -236,7 +236,7 @@ struct PageRenderer {
             Markdown.render(text, options: options) { url in
                 if let source, let path = LinkResolver.staticTarget(of: url, fromSource: source.markdown) { return .replace(root + path) }
                 // Relative to the page, as short as the author wrote it (`img/a.png`, not `../rules/img/a.png`).
-                if let source, let t = ContentFiles.target(of: url, fromSource: source.markdown), contentFiles.contains(t.file) {
+                if let source, !contentFiles.isEmpty, let t = ContentFiles.target(of: url, fromSource: source.markdown), contentFiles.contains(t.file) {
                     let url = root == LinkResolver.root(for: source.page) ? LinkResolver.relative(from: source.page, to: t.output) : root + t.output
                     return .replace(url + t.suffix)
                 }

@@ -171,7 +171,7 @@ enum Validator {
                     continue
                 }
                 // Written from the Markdown file to a file beside it in content/: copied (ContentFiles).
-                if let t = ContentFiles.target(of: link.url, fromSource: page.path), site.contentFiles.contains(t.file) { continue }
+                if !site.contentFiles.isEmpty, let t = ContentFiles.target(of: link.url, fromSource: page.path), site.contentFiles.contains(t.file) { continue }
                 switch LinkResolver.classify(link.url, from: SiteModel.url(of: page)) {
                 case .absolutePath:
                     d.error("absolute-link", "リンク先「\(link.url)」は / で始まる絶対パスです。サイトはフォルダごと移して使うため、相対パスか、ページならファイル名（x.md）で書いてください。", at: link.location)

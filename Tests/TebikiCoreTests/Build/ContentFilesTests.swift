@@ -36,14 +36,19 @@ import Testing
         let src = try source([
             "content/requirements/a.md": Fixtures.requirement(id: "a", body: """
             ![流れ](img/flow.png) ![共通](../img/shared.png) [手順書](手順書.pdf#page=2) [再](img/flow.png?v=2)
+
+            ![参照][図]
+
+            [図]: img/ref.png
             """),
             "content/requirements/sub/b.md": Fixtures.requirement(id: "b", body: "![下](img/b.png) ![上](../img/flow.png)"),
         ], files: ["content/requirements/img/flow.png": Fixtures.png, "content/img/shared.png": Fixtures.png,
-                   "content/requirements/手順書.pdf": pdf, "content/requirements/sub/img/b.png": Fixtures.png])
+                   "content/requirements/手順書.pdf": pdf, "content/requirements/sub/img/b.png": Fixtures.png,
+                   "content/requirements/img/ref.png": Fixtures.png])
         let result = try Builder.build(src)
         #expect(result.diagnostics.items.isEmpty, "\(result.diagnostics.items.map(\.description))")
         let files = result.files
-        for path in ["rules/img/flow.png", "img/shared.png", "rules/sub/img/b.png"] {
+        for path in ["rules/img/flow.png", "img/shared.png", "rules/sub/img/b.png", "rules/img/ref.png"] {
             #expect(files.first { $0.path == path }?.data == Fixtures.png, "\(path)")
         }
         #expect(files.first { $0.path == "rules/手順書.pdf" }?.data == pdf)
@@ -52,6 +57,7 @@ import Testing
         #expect(a.contains("<img src=\"../img/shared.png\" alt=\"共通\""))
         #expect(a.contains("href=\"%E6%89%8B%E9%A0%86%E6%9B%B8.pdf#page=2\""))
         #expect(a.contains("href=\"img/flow.png?v=2\""))
+        #expect(a.contains("<img src=\"img/ref.png\" alt=\"参照\""))
         // A page in a sub-folder of requirements/ is still rules/b.html: the URL is rewritten.
         let b = try html(files, "rules/b.html")
         #expect(b.contains("<img src=\"sub/img/b.png\" alt=\"下\""))
