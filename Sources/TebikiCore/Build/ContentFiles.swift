@@ -104,6 +104,12 @@ enum ContentFiles {
         let pages = Validator.SitePages(site).pageAt
         let generatedSet = Set(generated + StaticFiles.reservedFiles)
         let staticAt = Dictionary(statics.map { ($0.output, $0.path) }, uniquingKeysWith: { a, _ in a })
+        // A copy named like a folder of the output (`content/rules` linked as `../rules`) could not be written.
+        var folders = Set(StaticFiles.reservedPrefixes.map { String($0.dropLast()) })
+        for path in generated + statics.map(\.output) + files.map(\.output) {
+            var p = Substring(path)
+            while let slash = p.lastIndex(of: "/") { p = p[..<slash]; if !folders.insert(String(p)).inserted { break } }
+        }
         var claimed: [String: String] = [:]
         for file in files {
             let at = SourceLocation(path: file.path)
@@ -115,6 +121,8 @@ enum ContentFiles {
                 other = "Tebiki が生成するファイル"
             } else if let s = staticAt[file.output] {
                 other = "static のファイル「\(s)」"
+            } else if folders.contains(file.output) {
+                other = "出力のフォルダ \(file.output)/"
             } else if let first = claimed[file.output] {
                 other = "content のファイル「\(first)」"
             } else {

@@ -110,6 +110,9 @@ import Testing
         ("content/img/map.png", "../img/map.png", "static のファイル「static/img/map.png」"),
         // Another content file (content/rules/ is no kind's folder: rules/x.png as well).
         ("content/rules/x.png", "../rules/x.png", "content のファイル「content/requirements/x.png」"),
+        // A folder of the output.
+        ("content/search", "../search", "出力のフォルダ search/"),
+        ("content/img", "../img", "出力のフォルダ img/"),
     ])
     func outputCollisionsNameBothSources(_ file: String, _ url: String, _ other: String) throws {
         let src = try source([
