@@ -55,8 +55,11 @@ enum ContentFiles {
         guard LinkResolver.contentTarget(of: url) == nil,
               let (parts, suffix) = LinkResolver.sourceRelative(url, fromSource: sourcePath),
               parts.count >= 2, parts[0] == "content" else { return nil }
+        // Decoded per segment: `%2F` or `..` hidden in an encoded segment names no file.
+        let decoded = parts.map { $0.removingPercentEncoding ?? $0 }
+        guard !decoded.contains(where: { $0.contains("/") || $0.contains("\\") || $0 == ".." || $0 == "." }) else { return nil }
         let written = parts.joined(separator: "/")
-        let file = written.removingPercentEncoding ?? written
+        let file = decoded.joined(separator: "/")
         guard isPublishable(file) else { return nil }
         return (file, outputPath(written), suffix)
     }

@@ -149,6 +149,9 @@ import Testing
         #expect(ContentFiles.target(of: "../../site.yml", fromSource: "content/requirements/a.md") == nil)
         #expect(ContentFiles.target(of: "../../../etc/passwd", fromSource: "content/requirements/a.md") == nil)
         #expect(ContentFiles.target(of: "x.md", fromSource: "content/requirements/a.md") == nil)
+        #expect(ContentFiles.target(of: "img%2Fa.png", fromSource: "content/requirements/a.md") == nil)
+        #expect(ContentFiles.target(of: "img/%2E%2E%2F..%2Fa.png", fromSource: "content/requirements/a.md") == nil)
+        #expect(ContentFiles.target(of: "img/a%20b.png", fromSource: "content/requirements/a.md")?.file == "content/requirements/img/a b.png")
         #expect(ContentFiles.target(of: "https://example.go.jp/a.png", fromSource: "content/requirements/a.md") == nil)
     }
 
