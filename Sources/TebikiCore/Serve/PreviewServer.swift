@@ -109,7 +109,7 @@ public enum PreviewServer {
         let watcher = SiteWatcher(root: root, ignoring: [output])
         let initial = watcher.fingerprint()
         builder.build(source: source, first: true)
-        say(options.verbosity, "tebiki: プレビューを \(address.url(port: port)) で公開しています。site.yml・content・theme の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")
+        say(options.verbosity, "tebiki: プレビューを \(address.url(port: port)) で公開しています。site.yml・content・theme・static の変更を保存すると生成し直し、開いているページを読み込み直します。終了は Ctrl+C です。")
 
         let poller = Thread {
             var seen = initial

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Notices changes to a site's inputs by polling: the path, size and modification time of
-/// site.yml and of every file under content/ and the theme folder (hidden names skipped, as
+/// site.yml and of every file under content/, the theme folder and static/ (hidden names skipped, as
 /// `SiteSource.read` skips them). Portable, no inotify; cheap at a few thousand files.
 public struct SiteWatcher: Sendable {
     public let root: URL
@@ -20,7 +20,7 @@ public struct SiteWatcher: Sendable {
         let fm = FileManager.default
         let config = root.appendingPathComponent("site.yml")
         lines.append("site.yml " + stamp(config.path))
-        for folder in ["content", themeFolder()] {
+        for folder in ["content", themeFolder(), StaticFiles.folder] {
             let base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder)).standardizedFileURL
             lines.append(folder + "/ " + stamp(base.path))
             guard let walker = fm.enumerator(atPath: base.path) else { continue }

@@ -189,6 +189,11 @@ import Testing
         #expect(try changed("theme") { try Data("tt".utf8).write(to: root.appendingPathComponent("look/templates/page.mustache")) })
         #expect(try changed("site.yml") { try Data("title: y\ntheme: look\n".utf8).write(to: root.appendingPathComponent("site.yml")) })
         #expect(try changed("remove") { try fm.removeItem(at: root.appendingPathComponent("content/b.md")) })
+        #expect(try changed("static") {
+            try fm.createDirectory(at: root.appendingPathComponent("static/img"), withIntermediateDirectories: true)
+            try Data("png".utf8).write(to: root.appendingPathComponent("static/img/map.png"))
+        })
+        #expect(try changed("static edit") { try Data("png2".utf8).write(to: root.appendingPathComponent("static/img/map.png")) })
         #expect(try !changed("hidden") { try Data("x".utf8).write(to: root.appendingPathComponent("content/.a.md.swp")) })
         #expect(try !changed("output") {
             try fm.createDirectory(at: root.appendingPathComponent("content/_out"), withIntermediateDirectories: true)
