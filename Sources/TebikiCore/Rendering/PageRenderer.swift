@@ -312,7 +312,7 @@ struct PageRenderer {
         let t = theme.strings
         let browse = model.config.homeFacets.map { facet -> TemplateValue in
             ["label": .string(facet.label), "heading": .string(t.format("home_browse", ["label": facet.label])), "values": .list(facet.values.map { v -> TemplateValue in
-                let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && $1 != "na" }.count
+                let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && model.config.applies(grade: $1) }.count
                 return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "count": .int(n)]
             })]
         }
@@ -383,7 +383,7 @@ struct PageRenderer {
         ["facets": .list(model.config.facets.map { facet -> TemplateValue in
             ["key": .string(facet.key), "label": .string(facet.label), "graded": .bool(facet.kind == .graded),
              "values": .list(facet.values.map { v -> TemplateValue in
-                 let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && $1 != "na" }.count
+                 let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && model.config.applies(grade: $1) }.count
                  return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "count": .int(n)]
              })]
         })]
@@ -405,7 +405,7 @@ struct PageRenderer {
                                "count": .int(ungraded.count), "items": titleItems(ungraded, root: root)])
             }
             c["gradeGroups"] = .list(groups)
-            c["count"] = .int(Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 != "na" }.count)
+            c["count"] = .int(Self.tagged(tagged, facet: facet.key) { $0 == value.key && model.config.applies(grade: $1) }.count)
         } else {
             c["items"] = titleItems(tagged, root: root)
             c["count"] = .int(tagged.count)

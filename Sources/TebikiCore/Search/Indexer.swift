@@ -84,8 +84,12 @@ enum Indexer {
 
     struct GradeInfo: JSONWritable {
         var key, symbol, label: String
+        /// `false` for the grade site.yml declares `applies: false` ("does not apply"); written only then.
+        var applies: Bool? = nil
         func write(to w: inout JSONWriter) {
-            w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label); w.key("symbol"); w.string(symbol); w.endObject()
+            w.beginObject()
+            if let applies { w.key("applies"); w.bool(applies) }
+            w.key("key"); w.string(key); w.key("label"); w.string(label); w.key("symbol"); w.string(symbol); w.endObject()
         }
     }
 
@@ -150,7 +154,7 @@ enum Indexer {
     }
 
     static func gradeInfo(_ config: SiteConfig) -> [GradeInfo] {
-        config.grades.map { GradeInfo(key: $0.key, symbol: $0.symbol, label: $0.label) }
+        config.grades.map { GradeInfo(key: $0.key, symbol: $0.symbol, label: $0.label, applies: $0.applies ? nil : false) }
     }
 
     /// `plainTexts[id]` is the page body as plain text (from the Markdown renderer).

@@ -19,15 +19,18 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any])
     }
 
-    /// The JSON object a search shard script (`Tebiki.search.shard("m",0,"<base64 of raw DEFLATE>");`) holds.
-    func shardJSON(_ text: String) throws -> [String: Any] {
+    /// The JSON a search shard script (`Tebiki.search.shard("m",0,"<base64 of raw DEFLATE>");`) holds.
+    func shardValue(_ text: String) throws -> Any {
         let start = try #require(text.firstIndex(of: "(")), end = try #require(text.lastIndex(of: ")"))
         let list = try JSONSerialization.jsonObject(with: Data(("[" + text[text.index(after: start)..<end] + "]").utf8))
         let args = try #require(list as? [Any])
         let base64 = try #require(args.last as? String)
         let packed = try #require(Data(base64Encoded: base64))
-        let json = try JSONSerialization.jsonObject(with: try Deflate.decompress(packed))
-        return try #require(json as? [String: Any])
+        return try JSONSerialization.jsonObject(with: try Deflate.decompress(packed))
+    }
+
+    func shardJSON(_ text: String) throws -> [String: Any] {
+        try #require(try shardValue(text) as? [String: Any])
     }
 
     func facets(_ json: [String: Any]) throws -> [[String: Any]] {
@@ -51,6 +54,69 @@ import Testing
         #expect(config.facets.filter(\.search).map(\.key) == ["phase", "form", "org", "category"])
         #expect(config.facets.filter { !$0.chips }.map(\.key) == ["role"])
         #expect(config.stageFacet?.key == "phase")
+    }
+
+    /// The grade that means "does not apply" is declared in site.yml (`applies: false`). The
+    /// second site calls it `none`: 避難所を開設する is `none` for 本館, so neither the lookup, nor
+    /// the search filter, nor the facet pages' counts list it there; 体育館 (`must`) still does.
+    @Test func theNotApplicableGradeIsTheOneSiteYmlDeclares() throws {
+        let source = try SiteSource.read(from: Fixtures.site("second-site"))
+        var d = Diagnostics()
+        let model = SiteModel(try #require(ParsePhase.run(source, diagnostics: &d)))
+        #expect(model.config.notApplicableGrade == "none")
+        let shelter = try #require(model.byID["shelter"])
+        #expect(SiteModel.values(of: shelter, facet: "building").contains { $0 == ("main", "none") })
+        func listed(_ value: String) -> Bool {
+            let at = SourceLocation(path: "", line: 0, column: 0)
+            let selection = [FacetAssignment(facet: "building", location: at, values: [(value: value, grade: nil, location: at)])]
+            return LookupMatch.applies(shelter, selection: selection, config: model.config)
+        }
+        #expect(!listed("main"))
+        #expect(listed("gym"))
+
+        let r = try Builder.build(source)
+        // The lookup data and the search manifest say which grade does not apply, and only that one.
+        for grades in [try scriptJSON(try file(r, "data/lookup.js"))["grades"], try shardJSON(try file(r, "search/manifest.js"))["grades"]] {
+            let list = try #require(grades as? [[String: Any]])
+            #expect(list.filter { $0["applies"] != nil }.map { $0["key"] as? String } == ["none"])
+            #expect(list.filter { $0["applies"] != nil }.map { $0["applies"] as? Bool } == [false])
+        }
+        // Search filters: the filter table row of shelter lists 体育館 (index 1) only for building.
+        let docs = try #require(try shardValue(try file(r, "search/d-0.js")) as? [[String: Any]])
+        let rows = try #require(try shardValue(try file(r, "search/filters.js")) as? [Any])
+        let at = try #require(docs.firstIndex { $0["id"] as? String == "shelter" })
+        let row = try #require(rows[at] as? [Any])
+        let building = try #require(model.config.facets.firstIndex { $0.key == "building" })
+        #expect(row[building] as? [Int] == [1])
+        // Facet pages count the requirements the value applies to: drill only for 本館, both for 体育館.
+        let main = try file(r, "facets/building-main.html"), gym = try file(r, "facets/building-gym.html")
+        #expect(main.contains("当てはまる取組: 1 件"), "\(main)")
+        #expect(gym.contains("当てはまる取組: 2 件"))
+        for page in ["index.html", "facets/index.html"] {
+            #expect(try file(r, page).contains("building-main.html\">本館 <span class=\"count\">1</span>"), "\(page)")
+        }
+    }
+
+    @Test func atMostOneGradeDoesNotApplyAndTheFlagIsABoolean() throws {
+        var d = Diagnostics()
+        let yml = """
+        title: t
+        grades:
+          - { key: a, symbol: A, label: A, applies: false }
+          - { key: b, symbol: B, label: B, applies: false }
+          - { key: c, symbol: C, label: C, applies: maybe }
+          - { key: e, symbol: E, label: E, applies: true }
+        facets:
+          - { key: f, label: F, kind: graded, values: [{ key: x, label: X }] }
+
+        """
+        let config = try #require(ConfigLoader.load(text: yml, path: "site.yml", diagnostics: &d))
+        #expect(d.items.map(\.code) == ["duplicate-not-applicable", "wrong-type"], "\(d.items.map(\.description))")
+        #expect(d.items.map(\.line) == [4, 5])
+        #expect(d.items.first?.message.contains("「a」") == true)
+        #expect(config.notApplicableGrade == "a")
+        #expect(!config.applies(grade: "a") && config.applies(grade: "b") && config.applies(grade: "e") && config.applies(grade: nil))
+        #expect(config.applies(grade: "unknown"))
     }
 
     @Test func rolesMustBeBooleans() throws {
@@ -88,14 +154,17 @@ import Testing
         }
     }
 
-    /// The default site's facet keys (phase, form, info, subcontract, role, org, category) as
-    /// quoted strings in Swift or in the theme's scripts: only site.yml may name them. DOM words
-    /// that happen to be spelt the same (`setAttribute('role', …)`, `closest('form')`) do not count.
-    @Test func noFacetKeyOfTheDefaultSiteInCode() throws {
+    /// The default site's facet keys (phase, form, info, subcontract, role, org, category) and
+    /// grade keys (required, …, na) as quoted strings in Swift or in the theme's scripts: only
+    /// site.yml may name them. DOM words that happen to be spelt the same
+    /// (`setAttribute('role', …)`, `closest('form')`, `input.required`) do not count.
+    @Test func noFacetOrGradeKeyOfTheDefaultSiteInCode() throws {
         var d = Diagnostics()
         let text = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent("site.yml"), encoding: .utf8)
-        let keys = try #require(ConfigLoader.load(text: text, path: "site.yml", diagnostics: &d)).facets.map(\.key)
-        #expect(keys.count >= 6)
+        let config = try #require(ConfigLoader.load(text: text, path: "site.yml", diagnostics: &d))
+        let keys = config.facets.map(\.key) + config.grades.map(\.key)
+        #expect(config.facets.count >= 6)
+        #expect(config.notApplicableGrade == "na" && keys.contains("na"))
         var files: [(String, String)] = Theme.builtin.filter { $0.key.hasSuffix(".js") }.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }
         let sources = Fixtures.repoRoot.appendingPathComponent("Sources")
         for case let url as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where url.pathExtension == "swift" {
@@ -105,7 +174,7 @@ import Testing
             let uncommented = code.replacing(/\/\*[\s\S]*?\*\//, with: "").replacing(/\/\/.*/, with: "")
                 .replacing(/(setAttribute|getAttribute|closest)\('(role|form)'/, with: "")
             for key in keys {
-                #expect(!uncommented.contains("'\(key)'") && !uncommented.contains("\"\(key)\""), "\(path) names the facet key \(key)")
+                #expect(!uncommented.contains("'\(key)'") && !uncommented.contains("\"\(key)\""), "\(path) names the facet or grade key \(key) of the default site")
             }
         }
     }
