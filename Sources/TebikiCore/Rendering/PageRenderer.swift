@@ -224,6 +224,7 @@ struct PageRenderer {
         let byID = model.byID
         var options = Markdown.Options()
         options.unsafe = model.config.unsafeHTML
+        options.headingAnchorLabel = theme.strings["heading_anchor_label"]
         return DeferredMarkdown(text: text, linkTargets: targets) { [options] text in
             Markdown.render(text, options: options) { url in
                 if let source, let path = LinkResolver.staticTarget(of: url, fromSource: source) { return .replace(root + path) }
@@ -489,11 +490,11 @@ struct PageRenderer {
     func checklistPrintMeta(_ c: ContentPage) -> String {
         let own = c.sources.map(\.doc).uniqued()
         let docs = own.isEmpty ? c.items.compactMap { model.byID[$0.requirement]?.sources.first?.doc }.uniqued() : own
-        let editions = docs.compactMap { model.sourceByKey[$0]?.edition }.uniqued().joined(separator: "／")
+        let editions = docs.compactMap { model.sourceByKey[$0]?.edition }.uniqued().joined(separator: theme.strings["print_editions_separator"])
         let newest = model.sources.compactMap { OSCALExport.normalizedDate($0.date) }.max()
         let t = theme.strings
         return [editions.isEmpty ? nil : t.format("print_editions", ["editions": editions]), newest.map { t.format("print_date", ["date": $0]) }]
-            .compactMap { $0 }.joined(separator: "　")
+            .compactMap { $0 }.joined(separator: theme.strings["print_meta_separator"])
     }
 
     /// Source and edition for the printed footer: taken from content, never from the clock.
@@ -582,7 +583,7 @@ struct PageRenderer {
                     "count": .int(list.count),
                     "counts": .list(ChangeKind.allCases.compactMap { k -> TemplateValue? in
                         let n = list.filter { $0.entry.change == k }.count
-                        return n == 0 ? nil : ["label": .string(k.label), "count": .int(n)]
+                        return n == 0 ? nil : ["label": .string(theme.strings["change_\(k.rawValue)"]), "count": .int(n)]
                     })]
         }), "feedUrl": .string(root + "changes/feed.xml")]
     }

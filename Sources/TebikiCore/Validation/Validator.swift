@@ -74,7 +74,8 @@ enum Validator {
 
     /// `drafts`: the pages left out as drafts (ID → path); a reference to one of them is
     /// reported as such instead of as a missing page.
-    static func validate(_ site: ParsedSite, drafts: [String: String] = [:]) -> Diagnostics {
+    /// `labels`: the site's words for the kinds of content (its theme's strings), used in messages.
+    static func validate(_ site: ParsedSite, drafts: [String: String] = [:], labels: KindLabels = .builtin) -> Diagnostics {
         var d = Diagnostics()
         let config = site.config
 
@@ -137,7 +138,7 @@ enum Validator {
             for item in page.items {
                 if let target = byID[item.requirement] {
                     if target.kind != .requirement {
-                        d.error("wrong-target", "チェック項目の requirement「\(item.requirement)」は規定ではありません（\(target.kind.label)）。", at: item.location)
+                        d.error("wrong-target", "チェック項目の requirement「\(item.requirement)」は\(labels[.requirement])ではありません（\(labels[target.kind])）。", at: item.location)
                     }
                 } else if !draftReference(item.requirement, drafts: drafts, at: item.location, into: &d) {
                     d.error("unknown-reference", "チェック項目が指す規定「\(item.requirement)」はありません。", at: item.location)

@@ -119,6 +119,156 @@ import Testing
         #expect(config.applies(grade: "unknown"))
     }
 
+    /// A site written in ASCII whose theme replaces every word of the built-in strings.yml with
+    /// ASCII: any Japanese in its output would be Swift's own (or a theme asset copied as is).
+    static func asciiSite() -> SiteSource {
+        // Every built-in key, as `w-<key>` plus the placeholders its text has.
+        let strings = ThemeStrings.builtin.values.sorted { $0.key < $1.key }.map { key, text -> String in
+            let placeholders = text.matches(of: /\{[a-z]+\}/).map { String($0.0) }.joined(separator: " ")
+            return "\(key): \"w-\(key)\(placeholders.isEmpty ? "" : " " + placeholders)\""
+        }.joined(separator: "\n")
+        return SiteSource(texts: [
+            "site.yml": """
+            title: Handbook
+            description: A site written in ASCII.
+            language: en
+            theme: own
+            grades:
+              - { key: must, symbol: M, label: Must }
+              - { key: none, symbol: "-", label: Not applicable, applies: false }
+            facets:
+              - { key: when, label: When, kind: multi, stages: true, home: true, search: true, all: Always,
+                  values: [{ key: before, label: Before }, { key: after, label: After }] }
+              - { key: where, label: Where, kind: graded, home: true, search: true, specific: true,
+                  values: [{ key: inside, label: Inside }, { key: outside, label: Outside }] }
+
+            """,
+            "own/strings.yml": strings + "\n",
+            "content/registries/sources.yml": """
+            - { key: plan, title: Plan, publisher: City, date: 2024-04-01, edition: First, family: plan }
+            - { key: plan-2, title: Plan, publisher: City, date: 2025-04-01, edition: Second, family: plan }
+
+            """,
+            "content/requirements/drill.md": """
+            ---
+            id: drill
+            title: Hold a drill
+            summary: Twice a year.
+            sources: [{ doc: plan-2, section: "2.1" }]
+            facets:
+              when: [before]
+              where: { inside: must, outside: none }
+            related: [open]
+            history:
+              - { edition: plan-2, change: changed, note: Twice instead of once., before: Once a year., after: Twice a year. }
+            ---
+            ## Route
+
+            Walk the [route](open.md#keys).
+            """,
+            "content/requirements/open.md": """
+            ---
+            id: open
+            title: Open the shelter
+            summary: Open the gym.
+            sources: [{ doc: plan-2, section: "3.4" }]
+            facets:
+              where: [outside]
+            history:
+              - { edition: plan-2, change: added, note: New. }
+            ---
+            ## Keys
+
+            Check the keys.
+            """,
+            "content/glossary/shelter.md": """
+            ---
+            id: shelter
+            title: Shelter
+            reading: shelter
+            synonyms: [refuge, haven]
+            summary: A safe place.
+            ---
+            Where people go.
+            """,
+            "content/checklists/check.md": """
+            ---
+            id: check
+            title: Drill checklist
+            summary: Before the drill.
+            items:
+              - { text: Route posted?, requirement: drill }
+              - { text: Keys found?, requirement: open }
+            ---
+            Use it before the drill.
+            """,
+            "content/scenarios/inside.md": """
+            ---
+            id: inside
+            title: Inside
+            summary: A drill inside.
+            selection:
+              where: [inside]
+            ---
+            Inside the building.
+            """,
+        ])
+    }
+
+    /// Japanese in `text` (kana and kanji; with `punctuation`, CJK and full-width punctuation
+    /// too), each with what surrounds it.
+    static func japaneseRuns(_ text: String, punctuation: Bool) -> [String] {
+        let isJapanese = { (s: Unicode.Scalar) in
+            (0x3040...0x30FF).contains(s.value) && s.value != 0x30FB || (0x4E00...0x9FFF).contains(s.value)
+                || punctuation && ((0x3000...0x303F).contains(s.value) || s.value == 0x30FB || (0xFF00...0xFFEF).contains(s.value))
+        }
+        let scalars = Array(text.unicodeScalars)
+        var out: [String] = []
+        var i = 0
+        while i < scalars.count {
+            guard isJapanese(scalars[i]) else { i += 1; continue }
+            var j = i
+            while j < scalars.count, isJapanese(scalars[j]) { j += 1 }
+            var context = String.UnicodeScalarView()
+            context.append(contentsOf: scalars[max(0, i - 30)..<min(scalars.count, j + 30)])
+            out.append(String(context))
+            i = j
+        }
+        return out
+    }
+
+    /// Every word of every output file comes from content, site.yml or the theme's strings:
+    /// with all three in ASCII, no output (pages, data, exports, CSV, feed, search shards
+    /// unpacked) holds Japanese, except the theme's assets copied as they are. Pages may hold the
+    /// punctuation of the templates (`・`, `（…）`, docs/theme.md); the data files not even that.
+    @Test func swiftWritesNoWordsOfItsOwnIntoTheOutput() throws {
+        let r = try Builder.build(Self.asciiSite())
+        #expect(r.diagnostics.items.isEmpty, "\(r.diagnostics.items.map(\.description))")
+        let paths = Set(r.files.map(\.path))
+        for path in ["exports/oscal/catalog.json", "exports/oscal/profiles/inside.json", "data/catalog.json", "data/lookup.js",
+                     "checklists/check.csv", "changes/feed.xml", "changes/index.html", "rules/drill.html", "glossary/shelter.html",
+                     "search/manifest.js", "search/filters.js", "assets/js/strings.js"] {
+            #expect(paths.contains(path), "\(path) is not written: the test no longer covers it")
+        }
+        var checked = 0
+        for file in r.files {
+            if let builtin = Theme.builtin[file.path], builtin == file.data { continue }
+            var text = String(decoding: file.data, as: UTF8.self)
+            if file.path.hasPrefix("search/"), file.path.hasSuffix(".js") {
+                text = String(decoding: try JSONSerialization.data(withJSONObject: try shardValue(text), options: [.fragmentsAllowed]), as: UTF8.self)
+            }
+            let runs = Self.japaneseRuns(text, punctuation: !file.path.hasSuffix(".html"))
+            #expect(runs.isEmpty, "\(file.path) holds Japanese that is not from content, site.yml or strings.yml: \(runs.prefix(5))")
+            checked += 1
+        }
+        #expect(checked > 30)
+        // The words the builder writes into exports come from strings.yml.
+        let catalog = try file(r, "exports/oscal/catalog.json")
+        #expect(catalog.contains("w-oscal_group_other When"))
+        #expect(catalog.contains("w-oscal_citation City Planw-oscal_citation_edition Secondw-oscal_citation_date 2025-04-01"))
+        #expect(try file(r, "rules/drill.html").contains("aria-label=\"w-heading_anchor_label\""))
+    }
+
     @Test func rolesMustBeBooleans() throws {
         var d = Diagnostics()
         let yml = "title: t\nfacets:\n  - { key: a, label: A, kind: multi, search: yes-please, chips: 1, values: [{ key: x, label: X }] }\n"

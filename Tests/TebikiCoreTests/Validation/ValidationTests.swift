@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TebikiCore
 
@@ -126,7 +127,7 @@ import Testing
     title: テスト
     grades:
       - { key: required, symbol: ○, label: 必須 }
-      - { key: na, symbol: ×, label: 該当なし }
+      - { key: na, symbol: ×, label: 該当なし, applies: false }
     facets:
       - key: phase
         label: 段階
@@ -197,6 +198,26 @@ import Testing
         let d = Builder.check(try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a")], config: yml)).sorted
         #expect(d.map(\.code) == ["reserved-key", "reserved-key"])
         #expect(d.allSatisfy { $0.path == "site.yml" })
+    }
+
+    /// The wrong-target message names the kinds of content in the site's own words (the second
+    /// site calls its requirements 取組).
+    @Test func wrongTargetSpeaksTheSitesWords() throws {
+        var source = try SiteSource.read(from: Fixtures.site("second-site"))
+        source.files["content/checklists/checklist-term.md"] = Data("""
+        ---
+        id: checklist-term
+        title: 用語の点検表
+        summary: 用語を指す項目。
+        items:
+          - text: 避難所を知っているか。
+            requirement: term-shelter
+        ---
+        本文。
+        """.utf8)
+        let wrong = Builder.check(source).items.filter { $0.code == "wrong-target" }
+        #expect(wrong.map(\.message) == ["チェック項目の requirement「term-shelter」は取組ではありません（用語）。"])
+        #expect(wrong.map(\.path) == ["content/checklists/checklist-term.md"])
     }
 
     @Test func lookupMatchFollowsTheExplicitRule() throws {
