@@ -200,9 +200,9 @@ import Testing
         #expect(d.allSatisfy { $0.path == "site.yml" })
     }
 
-    /// The wrong-target message names the kinds of content in the site's own words (the second
-    /// site calls its requirements 取組).
-    @Test func wrongTargetSpeaksTheSitesWords() throws {
+    /// Messages name the kinds of content in the site's own words (the second site calls its
+    /// requirements 取組): wrong-target, missing-source.
+    @Test func messagesSpeakTheSitesWordsForKindsOfContent() throws {
         var source = try SiteSource.read(from: Fixtures.site("second-site"))
         source.files["content/checklists/checklist-term.md"] = Data("""
         ---
@@ -215,9 +215,22 @@ import Testing
         ---
         本文。
         """.utf8)
-        let wrong = Builder.check(source).items.filter { $0.code == "wrong-target" }
+        source.files["content/requirements/no-source.md"] = Data("""
+        ---
+        id: no-source
+        title: 出典のない取組
+        summary: 出典を書き忘れた。
+        facets:
+          timing: [normal]
+        ---
+        本文。
+        """.utf8)
+        let diagnostics = Builder.check(source).items
+        let wrong = diagnostics.filter { $0.code == "wrong-target" }
         #expect(wrong.map(\.message) == ["チェック項目の requirement「term-shelter」は取組ではありません（用語）。"])
         #expect(wrong.map(\.path) == ["content/checklists/checklist-term.md"])
+        #expect(diagnostics.filter { $0.code == "missing-source" }.map(\.message) == ["取組には出典（sources）を1つ以上書いてください。"])
+        #expect(!diagnostics.contains { $0.message.contains("規定") }, "\(diagnostics.map(\.description))")
     }
 
     @Test func lookupMatchFollowsTheExplicitRule() throws {
