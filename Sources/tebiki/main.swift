@@ -148,7 +148,7 @@ struct Check: ParsableCommand {
         report(diagnostics, talk.verbosity)
         if diagnostics.hasErrors { throw ExitCode(1) }
         if outdated, let site = ContentDiff.load(source).0 {
-            print(OlderEditions.report(OlderEditions.find(site, drafts: drafts)), terminator: "")
+            print(OlderEditions.report(OlderEditions.find(site, drafts: drafts), labels: .of(source)), terminator: "")
         }
         if !talk.quiet { print("tebiki: 問題はありません（警告 \(diagnostics.warningCount) 件）") }
         talk.detail(String(format: "tebiki: 検証に %.2f 秒かかりました。", Date().timeIntervalSince(start)))
@@ -213,8 +213,11 @@ struct Diff: ParsableCommand {
             throw ExitCode(2)
         }
         let changes = ContentDiff.compare(old: o, new: n)
+        // The site's words for its kinds of content: the new tree's theme, or with --to (a git
+        // tree without the theme) the theme of the site at --source.
+        let labels = to == nil ? KindLabels.of(newSource) : KindLabels.of(folder: URL(fileURLWithPath: source))
         if let edition = draftHistory {
-            let draft = ContentDiff.draftHistory(changes, edition: edition)
+            let draft = ContentDiff.draftHistory(changes, edition: edition, labels: labels)
             guard let path = draftOutput else {
                 // Stdout carries the draft alone, so it can be redirected into a file as is.
                 print(draft, terminator: "")
@@ -229,7 +232,7 @@ struct Diff: ParsableCommand {
             FileHandle.standardOutput.write(try ContentDiff.json(changes))
             print("")
         } else {
-            print(ContentDiff.report(changes), terminator: "")
+            print(ContentDiff.report(changes, labels: labels), terminator: "")
         }
     }
 

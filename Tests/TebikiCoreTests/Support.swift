@@ -11,7 +11,7 @@ enum Fixtures {
     title: テスト
     grades:
       - { key: required, symbol: ○, label: 必須 }
-      - { key: na, symbol: ×, label: 該当なし }
+      - { key: na, symbol: ×, label: 該当なし, applies: false }
     facets:
       - key: phase
         label: 段階

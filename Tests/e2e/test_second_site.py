@@ -106,12 +106,12 @@ def test_search_filters_are_the_sites_own_facets(browser, second_site):
     WebDriverWait(browser, WAIT).until(
         lambda b: rule_titles(b) == ["避難所を開設する"])
     assert "timing=disaster" in browser.current_url
-    # A graded facet filters by values with a grade other than `na`.
+    # A graded facet filters by values whose grade applies (site.yml: `none` is `applies: false`).
     open_page(browser, second_site, "search.html?q=%E9%81%BF%E9%9B%A3&building=main")
     WebDriverWait(browser, WAIT).until(
         lambda b: b.find_element(By.ID, "search-results").get_attribute("data-state") == "done")
     assert browser.find_element(By.CSS_SELECTOR, "#search-filters input[name=building][value=main]").is_selected()
-    # 避難所を開設する is `na` (does not apply) for 本館: left out.
+    # 避難所を開設する is `none` (does not apply) for 本館: left out.
     assert rule_titles(browser) == ["避難訓練を行う"]
     status = browser.find_element(By.ID, "search-status").text
     assert "検索結果" in status
@@ -137,6 +137,15 @@ def test_lookup_groups_by_the_stages_facet(browser, second_site):
     data = open(os.path.join(second_site, "data/lookup.js"), encoding="utf-8").read()
     facets = json.loads(data[data.index("{"):data.rindex("}") + 1])["facets"]
     assert [f["key"] for f in facets if f.get("stages")] == ["timing"]
+
+
+def test_lookup_leaves_out_the_grade_site_yml_declares_not_applying(browser, second_site):
+    # 避難所を開設する is `none` for 本館, the grade site.yml marks `applies: false`: not listed.
+    open_page(browser, second_site, "lookup.html#building=main")
+    WebDriverWait(browser, WAIT).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".lookup-group"))
+    titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".lookup-item-title")]
+    assert titles == ["避難訓練を行う"]
+    assert browser.find_element(By.CSS_SELECTOR, ".lookup-summary-total").text == "当てはまる取組：1件"
 
 
 def test_lookup_prints_the_sites_checklist(browser, second_site):

@@ -31,7 +31,7 @@ const facets = [
     values: [{ key: 'national', label: '国の機関等' }, { key: 'local', label: '地方公共団体' }] },
   { key: 'category', label: '区分', kind: 'multi', values: [{ key: 'basic', label: '基本遵守事項' }] },
 ];
-const grades = [{ key: 'required', symbol: '○', label: '必須' }, { key: 'na', symbol: '×', label: '該当なし' }];
+const grades = [{ key: 'required', symbol: '○', label: '必須' }, { key: 'na', symbol: '×', label: '該当なし', applies: false }];
 const req = (id, f, extra) => Object.assign({ id, title: 'T ' + id, url: 'rules/' + id + '.html', status: 'active', facets: f,
   sources: [{ doc: 'd', section: 'S-' + id, label: 'Doc S-' + id }] }, extra || {});
 const data = {
@@ -71,6 +71,18 @@ test('groups: specific first, then conditional, then general, with counts', () =
   assert.deepEqual(r.reasons.get('personal-only'), ['取り扱う情報：個人情報の場合']);
   const b = lk.lookup(data, { form: ['build'] });
   assert.deepEqual(b.reasons.get('graded-build'), ['構築：○ 必須']);
+});
+
+test('the grade that does not apply is the one the data marks applies: false, whatever its key', () => {
+  const own = [{ key: 'na', symbol: '!', label: '注意' }, { key: 'none', symbol: '－', label: '対象外', applies: false }];
+  const d = { facets, grades: own, requirements: [
+    req('keyed-na', { phase: ['contract'], form: { build: 'na' }, info: 'all', org: 'all' }),
+    req('keyed-none', { phase: ['contract'], form: { build: 'none', cloud: 'na' }, info: 'all', org: 'all' })] };
+  assert.deepEqual(ids(lk.lookup(d, { form: ['build'] })), ['keyed-na']);
+  assert.deepEqual(ids(lk.lookup(d, { form: ['cloud'] })), ['keyed-none']);
+  // Limited to the values that apply when the specific facet is not chosen: only cloud.
+  assert.deepEqual(lk.match(d.requirements[1], {}, facets, own).conditions, [{ facet: 'form', values: ['cloud'] }]);
+  assert.ok(lk.matches(d.requirements[1], { form: ['build'] }, facets, []), 'no grade declared: every grade applies');
 });
 
 test('a requirement with several phases is listed once per chosen phase group, counted once', () => {

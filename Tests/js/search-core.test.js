@@ -26,7 +26,7 @@ const FACETS = [
 ];
 const GRADES = [
   { key: 'required', symbol: '○', label: '必須' }, { key: 'optional', symbol: '△', label: '選択' },
-  { key: 'included', symbol: '※', label: 'サービスに含まれる' }, { key: 'na', symbol: '×', label: '該当なし' },
+  { key: 'included', symbol: '※', label: 'サービスに含まれる' }, { key: 'na', symbol: '×', label: '該当なし', applies: false },
 ];
 
 function buildIndex(docs, synonyms) {
@@ -327,18 +327,26 @@ const LOOKUP = {
   scenarios: [{ id: 's', title: '場面', url: 'scenarios/s.html', selection: { form: ['cloud'] } }],
 };
 
-test('lookupMatches: no value applies, na never applies', () => {
+test('lookupMatches: no value applies, the applies: false grade never applies', () => {
   const [any, contract, cloud, build] = LOOKUP.requirements;
-  assert.ok(lookupMatches(any, { form: ['cloud'], info: ['personal'] }, FACETS));
-  assert.ok(lookupMatches(cloud, { form: ['cloud'] }, FACETS));
-  assert.ok(!lookupMatches(cloud, { form: ['build'] }, FACETS), 'na');
-  assert.ok(lookupMatches(cloud, { form: ['build', 'cloud'] }, FACETS), 'one non-na is enough');
-  assert.ok(!lookupMatches(build, { form: ['storage'] }, FACETS), 'no grade for the value');
-  assert.ok(lookupMatches(contract, { form: ['storage'] }, FACETS), 'no form value');
-  assert.ok(!lookupMatches(contract, { info: ['confidential'] }, FACETS));
-  assert.ok(lookupMatches(contract, { info: ['confidential', 'personal'] }, FACETS));
-  assert.ok(lookupMatches(contract, {}, FACETS));
-  assert.ok(lookupMatches(contract, { info: [] }, FACETS), 'empty selection ignored');
+  assert.ok(lookupMatches(any, { form: ['cloud'], info: ['personal'] }, FACETS, GRADES));
+  assert.ok(lookupMatches(cloud, { form: ['cloud'] }, FACETS, GRADES));
+  assert.ok(!lookupMatches(cloud, { form: ['build'] }, FACETS, GRADES), 'na');
+  assert.ok(lookupMatches(cloud, { form: ['build', 'cloud'] }, FACETS, GRADES), 'one non-na is enough');
+  assert.ok(!lookupMatches(build, { form: ['storage'] }, FACETS, GRADES), 'no grade for the value');
+  assert.ok(lookupMatches(contract, { form: ['storage'] }, FACETS, GRADES), 'no form value');
+  assert.ok(!lookupMatches(contract, { info: ['confidential'] }, FACETS, GRADES));
+  assert.ok(lookupMatches(contract, { info: ['confidential', 'personal'] }, FACETS, GRADES));
+  assert.ok(lookupMatches(contract, {}, FACETS, GRADES));
+  assert.ok(lookupMatches(contract, { info: [] }, FACETS, GRADES), 'empty selection ignored');
+});
+
+test('lookupMatches: which grade does not apply comes from the grade list, not from its key', () => {
+  const item = { facets: { form: { build: 'na', cloud: 'none' } } };
+  const own = [{ key: 'na', symbol: '!', label: '注意' }, { key: 'none', symbol: '－', label: '対象外', applies: false }];
+  assert.ok(lookupMatches(item, { form: ['build'] }, FACETS, own), '`na` is an ordinary grade here');
+  assert.ok(!lookupMatches(item, { form: ['cloud'] }, FACETS, own), '`none` is declared applies: false');
+  assert.ok(lookupMatches(item, { form: ['cloud'] }, FACETS, []), 'no grade declared: every grade applies');
 });
 
 // The lookup itself (groups, checklist rows, URL fragment, CSV) is lookup-core.js: Tests/js/lookup-core.test.js.

@@ -67,7 +67,7 @@ const FACETS = [
 ];
 const GRADES = [
   { key: 'required', symbol: '○', label: '必須' }, { key: 'optional', symbol: '△', label: '選択' },
-  { key: 'na', symbol: '×', label: '該当なし' },
+  { key: 'na', symbol: '×', label: '該当なし', applies: false },
 ];
 
 function rng(seed) {

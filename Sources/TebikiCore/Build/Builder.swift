@@ -24,7 +24,7 @@ public enum Builder {
         guard var parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { return diagnostics }
         let left = leaveOutDrafts(&parsed, keep: drafts)
         progress("検証")
-        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
+        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left, labels: .of(source, themeFolder: parsed.themeFolder)))
         progress("テーマの確認")
         if let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics) {
             let statics = StaticFiles.collect(source)
@@ -61,7 +61,7 @@ public enum Builder {
         guard var parsed = ParsePhase.run(source, diagnostics: &diagnostics) else { throw ContentErrors(diagnostics: diagnostics) }
         progress("検証")
         let left = leaveOutDrafts(&parsed, keep: drafts)
-        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left))
+        diagnostics.append(contentsOf: Validator.validate(parsed, drafts: left, labels: .of(source, themeFolder: parsed.themeFolder)))
         let theme = Theme.load(folder: parsed.themeFolder, source: source, diagnostics: &diagnostics)
         let statics = StaticFiles.collect(source)
         theme?.checkReferences(parsed.config, staticFiles: statics.map(\.output), diagnostics: &diagnostics)
@@ -82,7 +82,7 @@ public enum Builder {
         // The data files that need no rendered page go into the same pool as the pages, first
         // (the OSCAL catalog is the longest single piece of work), so both cores stay busy.
         let dataFiles: [() throws -> Void] = [
-            { try counted.put(OutputFile(path: "exports/oscal/catalog.json", data: try OSCALExport.catalog(model))) },
+            { try counted.put(OutputFile(path: "exports/oscal/catalog.json", data: try OSCALExport.catalog(model, words: theme.strings))) },
             {
                 try counted.put(OutputFile(path: "data/catalog.json", data: try Indexer.catalog(model)))
                 let lookup = try Indexer.lookup(model)
@@ -143,7 +143,7 @@ public enum Builder {
         let plainTexts = Dictionary(contentPages.map { ($0.id, newCache.entries[SiteModel.url(of: $0)]?.plainText ?? "") },
                                     uniquingKeysWith: { a, _ in a })
         // The search index spreads its own work over the cores.
-        try Indexer.searchFiles(model, plainTexts: plainTexts, into: counted)
+        try Indexer.searchFiles(model, plainTexts: plainTexts, listSeparator: theme.strings["list_separator"], into: counted)
         progress("出力の準備")
         return Result(files: [], diagnostics: diagnostics, pageCount: jobs.count, pagesReused: reused,
                       fileCount: counter.value, cache: newCache)

@@ -31,6 +31,15 @@ public struct SiteConfig: Sendable, Equatable {
 
     public func facet(_ key: String) -> Facet? { facets.first { $0.key == key } }
     public func grade(_ key: String) -> Grade? { grades.first { $0.key == key } }
+    /// The grade declared `applies: false` ("does not apply"), if any: a value with it is shown
+    /// with its mark but never listed by the lookup, a search filter or a facet page's count.
+    public var notApplicableGrade: String? { grades.first { !$0.applies }?.key }
+    /// Whether a value with `grade` applies: no grade (the source gives none) or any grade but
+    /// the one declared `applies: false`.
+    public func applies(grade: String?) -> Bool {
+        guard let grade else { return true }
+        return !grades.contains { $0.key == grade && !$0.applies }
+    }
     /// The facets shown on the home page (`home: true`), in site.yml order.
     public var homeFacets: [Facet] { facets.filter(\.home) }
     /// The facet that orders requirements into stages (`stages: true`), if any.
@@ -60,6 +69,8 @@ public struct Grade: Sendable, Equatable {
     public var key: String
     public var symbol: String
     public var label: String
+    /// `applies: false`: the grade means "does not apply" (at most one grade of a site).
+    public var applies: Bool = true
 }
 
 public struct Facet: Sendable, Equatable {
@@ -87,7 +98,7 @@ public struct Facet: Sendable, Equatable {
     /// Orders requirements into stages on scenario and edition pages (`stages: true`; at most one facet).
     public var stages: Bool = false
     /// A filter of the search page (`search: true`); multi facets filter by value, graded ones
-    /// by value with a grade other than `na`.
+    /// by value with a grade that applies (not the grade declared `applies: false`).
     public var search: Bool = false
     /// Shown as labels ("chips") under each search result (`chips: false` hides it, e.g. 担当).
     public var chips: Bool = true
@@ -173,7 +184,7 @@ enum ConfigLoader {
         var grades: [Grade] = []
         for node in r.sequence(pairs["grades"], what: "grades") ?? [] {
             guard let g = r.mapping(node, what: "grades の各項目") else { continue }
-            r.checkKeys(g, known: ["key", "symbol", "label"], what: "grades の項目")
+            r.checkKeys(g, known: ["key", "symbol", "label", "applies"], what: "grades の項目")
             r.require(g, ["key", "symbol", "label"], at: node, what: "grades の項目")
             guard let key = r.string(g["key"], what: "key"), let symbol = r.string(g["symbol"], what: "symbol"),
                   let label = r.string(g["label"], what: "label") else { continue }
@@ -181,7 +192,17 @@ enum ConfigLoader {
             if grades.contains(where: { $0.key == key }) {
                 r.diagnostics.error("duplicate-key", "評価のキー「\(key)」が重複しています。", at: r.location(g["key"]))
             }
-            grades.append(Grade(key: key, symbol: symbol, label: label))
+            var grade = Grade(key: key, symbol: symbol, label: label)
+            if let node = g["applies"] {
+                if case let .scalar(scalar) = node, let on = YAMLReader.bool(scalar) { grade.applies = on } else {
+                    r.diagnostics.error("wrong-type", "applies は true または false で書いてください（false: この評価は「当てはまらない」を表します）。", at: r.location(node))
+                }
+                if !grade.applies, let other = grades.first(where: { !$0.applies }) {
+                    r.diagnostics.error("duplicate-not-applicable", "applies: false を指定できる評価は一つだけです（すでに評価「\(other.key)」に指定されています）。", at: r.location(node))
+                    grade.applies = true
+                }
+            }
+            grades.append(grade)
         }
 
         var facets: [Facet] = []

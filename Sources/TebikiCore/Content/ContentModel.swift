@@ -23,15 +23,18 @@ public enum ContentKind: String, Sendable, CaseIterable {
         case .scenario: "scenarios"
         }
     }
+}
 
-    public var label: String {
-        switch self {
-        case .requirement: "規定"
-        case .glossary: "用語"
-        case .checklist: "チェックリスト"
-        case .scenario: "よくある場面"
-        }
-    }
+/// What a site calls each kind of content: its theme's `page_kind_*` words (the site's
+/// strings.yml over the built-in one), for messages to authors and `tebiki diff`, so a site
+/// that calls its requirements 「ルール」 reads ルール there too. No word is written in Swift.
+public struct KindLabels: Sendable, Equatable {
+    var words: [ContentKind: String]
+
+    public init(_ words: [ContentKind: String]) { self.words = words }
+
+    /// The word for `kind`; its key (`requirement`) if the theme has none.
+    public subscript(_ kind: ContentKind) -> String { words[kind] ?? kind.rawValue }
 }
 
 public struct Located<Value: Sendable>: Sendable {

@@ -145,11 +145,14 @@ public enum ContentDiff {
     // MARK: Output
 
     /// Human-readable report in Japanese; changed characters are marked [-削除-] and {+追加+}.
-    public static func report(_ changes: [Change]) -> String {
-        if changes.isEmpty { return "規定に違いはありません。\n" }
+    /// `labels`: the site's words for the kinds of content (`KindLabels.of`), so a site that
+    /// calls its requirements 「ルール」 reads 「ルールの違い」.
+    public static func report(_ changes: [Change], labels: KindLabels = .builtin) -> String {
+        let requirements = labels[.requirement]
+        if changes.isEmpty { return "\(requirements)に違いはありません。\n" }
         var s = ""
         let counts = Kind.allCases.map { k in "\(k.label) \(changes.filter { $0.kind == k }.count) 件" }
-        s += "規定の違い: " + counts.joined(separator: "、") + "\n"
+        s += "\(requirements)の違い: " + counts.joined(separator: "、") + "\n"
         for c in changes {
             s += "\n[\(c.kind.label)] \(c.id)\(c.oldID.map { "（旧ID: \($0)）" } ?? "") \(c.title)\n"
             for f in c.fields {
@@ -217,8 +220,8 @@ public enum ContentDiff {
 
     /// Draft `history:` entries for a new edition, one block per changed requirement, for
     /// maintainers to review and paste into the front matter.
-    public static func draftHistory(_ changes: [Change], edition: String) -> String {
-        var s = "# tebiki diff で作成した履歴の下書き（版: \(edition)）。内容を確認し、各規定の front matter の history: に追記してください。\n"
+    public static func draftHistory(_ changes: [Change], edition: String, labels: KindLabels = .builtin) -> String {
+        var s = "# tebiki diff で作成した履歴の下書き（版: \(edition)）。内容を確認し、各\(labels[.requirement])の front matter の history: に追記してください。\n"
         for c in changes {
             s += "\n# \(c.id): \(c.title)\n"
             s += "- edition: \(edition)\n"

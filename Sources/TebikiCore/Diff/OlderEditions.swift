@@ -43,17 +43,18 @@ public enum OlderEditions {
     }
 
     /// One `path:line:column: note: … [older-edition]` line per finding (the format editors
-    /// jump from), then a count.
-    public static func report(_ findings: [Finding]) -> String {
-        guard !findings.isEmpty else { return "tebiki: 古い版だけを出典としている規定はありません。\n" }
+    /// jump from), then a count. `labels`: the site's words for the kinds of content.
+    public static func report(_ findings: [Finding], labels: KindLabels = .builtin) -> String {
+        let requirement = labels[.requirement]
+        guard !findings.isEmpty else { return "tebiki: 古い版だけを出典としている\(requirement)はありません。\n" }
         var s = ""
         for f in findings {
             let at = f.citation.location
-            let message = "規定「\(f.requirement)」の出典 \(f.cited.key) \(f.citation.section) は古い版（\(f.cited.edition)）です。同じ文書の新しい版 \(f.newest.key)（\(f.newest.edition)）が登録されています。"
+            let message = "\(requirement)「\(f.requirement)」の出典 \(f.cited.key) \(f.citation.section) は古い版（\(f.cited.edition)）です。同じ文書の新しい版 \(f.newest.key)（\(f.newest.edition)）が登録されています。"
             s += "\(Diagnostic.escapedForTerminal(at.path)):\(at.line):\(at.column): note: \(Diagnostic.escapedForTerminal(message)) [older-edition]\n"
         }
         let pages = Set(findings.map(\.requirement)).count
-        s += "tebiki: 古い版を出典としている規定 \(pages) 件（出典 \(findings.count) か所）。\n"
+        s += "tebiki: 古い版を出典としている\(requirement) \(pages) 件（出典 \(findings.count) か所）。\n"
         return s
     }
 }

@@ -114,10 +114,11 @@ public enum OSCALExport {
 
     /// `exports/oscal/catalog.json`. Controls are grouped by the first `multi` facet of
     /// site.yml (段階 `phase` in the default site), one group per value in site.yml order,
-    /// then a group 「全<facet label>」 for requirements without a value; a requirement with
-    /// several values sits in the group of the first of them in site.yml order. Empty groups
-    /// are left out; controls are in ID order.
-    public static func catalog(_ model: SiteModel) throws -> Data {
+    /// then a group for requirements without a value (titled by the theme's `oscal_group_other`,
+    /// 「全<facet label>」); a requirement with several values sits in the group of the first of
+    /// them in site.yml order. Empty groups are left out; controls are in ID order. `words`: the
+    /// theme's strings (group title and citations), so no word of the export is Swift's.
+    static func catalog(_ model: SiteModel, words: ThemeStrings = .builtin) throws -> Data {
         let resourceUUID = Dictionary(model.sources.map { ($0.key, uuid("source/\($0.key)")) }, uniquingKeysWith: { a, _ in a })
         let controls = model.requirements.map { control($0, model: model, resourceUUID: resourceUUID) }
         var groups: [Group] = []
@@ -138,7 +139,7 @@ public enum OSCALExport {
                                     props: [Property(name: facet.key, value: v.key, ns: namespace)], controls: list))
             }
             if !none.isEmpty {
-                groups.append(Group(id: "grp_\(facet.key)", class: facet.key, title: "全\(facet.label)", controls: none))
+                groups.append(Group(id: "grp_\(facet.key)", class: facet.key, title: words.format("oscal_group_other", ["label": facet.label]), controls: none))
             }
         } else if !controls.isEmpty {
             groups.append(Group(id: "grp_all", title: model.config.title, controls: controls))
@@ -149,7 +150,7 @@ public enum OSCALExport {
                          value.trimmingWhitespace.isEmpty ? nil : Property(name: name, value: value, ns: namespace)
                      }),
                      documentIDs: [.init(identifier: s.key)],
-                     citation: .init(text: citation(s)))
+                     citation: .init(text: citation(s, words: words)))
         }
         var doc = CatalogDocument(catalog: Catalog(uuid: "", metadata: metadata(title: model.config.title, model: model),
                                                    groups: groups, backMatter: resources.isEmpty ? nil : BackMatter(resources: resources)))
@@ -202,10 +203,12 @@ public enum OSCALExport {
         return Control(id: r.id, title: r.title, props: nonEmpty(props), links: links, parts: parts)
     }
 
-    static func citation(_ s: SourceDocument) -> String {
-        var text = "\(s.publisher)『\(s.title)』"
-        if !s.edition.isEmpty { text += " \(s.edition)" }
-        if !s.date.isEmpty { text += "（\(s.date)）" }
+    /// Publisher, title, edition and date in the theme's form (`oscal_citation`, and
+    /// `oscal_citation_edition` / `oscal_citation_date` when the document has them).
+    static func citation(_ s: SourceDocument, words: ThemeStrings) -> String {
+        var text = words.format("oscal_citation", ["publisher": s.publisher, "title": s.title])
+        if !s.edition.isEmpty { text += words.format("oscal_citation_edition", ["edition": s.edition]) }
+        if !s.date.isEmpty { text += words.format("oscal_citation_date", ["date": s.date]) }
         return text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
     }
 

@@ -29,6 +29,8 @@ public enum Markdown {
         public var extensions = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
         /// Add `id`s and anchor links to headings.
         public var headingAnchors = true
+        /// The anchor links' `aria-label` (the theme's `heading_anchor_label`); none when empty.
+        public var headingAnchorLabel = ""
         /// GFM footnotes (off in production; the spec runner turns them on for extensions.txt).
         public var footnotes = false
         public init() {}
@@ -115,7 +117,7 @@ public enum Markdown {
                 let headings = headingTexts.map { level, text in
                     Heading(level: level, text: text, anchor: uniqueSlug(text, used: &used))
                 }
-                html = addAnchors(html, headings: headings)
+                html = addAnchors(html, headings: headings, label: options.headingAnchorLabel)
                 result.headings = headings
             }
             result.html = html
@@ -311,8 +313,9 @@ public enum Markdown {
 
     /// cmark-gfm renders headings as bare `<hN>` tags, and in safe mode raw HTML is omitted,
     /// so every `<hN>` in its output is a heading from the AST, in document order.
-    static func addAnchors(_ html: String, headings: [Heading]) -> String {
+    static func addAnchors(_ html: String, headings: [Heading], label: String = "") -> String {
         guard !headings.isEmpty else { return html }
+        let ariaLabel = label.isEmpty ? "" : " aria-label=\"\(escapeAttribute(label))\""
         // Searched as UTF-8 bytes: Foundation's range(of:) was a large share of rendering
         // Japanese pages.
         let bytes = Array(html.utf8)
@@ -328,7 +331,7 @@ public enum Markdown {
             guard j + 3 < bytes.count else { break }
             out.append(contentsOf: bytes[i..<j])
             let id = escapeAttribute(h.anchor)
-            out.append(contentsOf: "<h\(h.level) id=\"\(id)\"><a class=\"heading-anchor\" href=\"#\(id)\" aria-label=\"この見出しへのリンク\">#</a>".utf8)
+            out.append(contentsOf: "<h\(h.level) id=\"\(id)\"><a class=\"heading-anchor\" href=\"#\(id)\"\(ariaLabel)>#</a>".utf8)
             i = j + 4
         }
         out.append(contentsOf: bytes[i...])

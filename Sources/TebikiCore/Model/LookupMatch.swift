@@ -1,14 +1,12 @@
 /// The lookup matching rule of docs/search.md (`matches` in lookup-core.js), in Swift,
 /// so exports (OSCAL profiles) list exactly what the lookup page shows for a selection.
 public enum LookupMatch {
-    /// The grade that means "does not apply" for graded facets (docs/search.md).
-    public static let notApplicableGrade = "na"
-
     /// Whether `requirement` is listed for `selection` (facet → chosen values, e.g. a
     /// scenario's `selection`). Only active requirements apply. Facets the selection leaves
     /// empty do not filter; for each other facet the requirement needs `all` or at least one
-    /// chosen value (graded: whose grade is not `na`). A requirement with no value for a
-    /// chosen facet is not listed (the validator reports such requirements).
+    /// chosen value (graded: with a grade that applies, `SiteConfig.applies(grade:)`). A
+    /// requirement with no value for a chosen facet is not listed (the validator reports such
+    /// requirements).
     public static func applies(_ requirement: ContentPage, selection: [FacetAssignment], config: SiteConfig) -> Bool {
         guard requirement.status == .active else { return false }
         for facet in config.facets {
@@ -22,7 +20,7 @@ public enum LookupMatch {
             }
             if own.contains(where: { $0.value == allValueKey }) { continue }
             let ok = own.contains { v in
-                chosen.contains(v.value) && (facet.kind == .multi || v.grade != notApplicableGrade)
+                chosen.contains(v.value) && (facet.kind == .multi || config.applies(grade: v.grade))
             }
             if !ok { return false }
         }
@@ -45,9 +43,9 @@ public enum LookupMatch {
             if own.isEmpty || own.contains(where: { $0.value == allValueKey }) { continue }
             if chosen.isEmpty {
                 // Limited to some of the facet's values (all of them, e.g. subcontract yes and no, is no limit).
-                let applying = Set(own.filter { facet.kind == .multi || $0.grade != notApplicableGrade }.map(\.value))
+                let applying = Set(own.filter { facet.kind == .multi || config.applies(grade: $0.grade) }.map(\.value))
                 if !applying.isEmpty, !facet.values.allSatisfy({ applying.contains($0.key) }) { conditional = true }
-            } else if own.contains(where: { chosen.contains($0.value) && (facet.kind == .multi || $0.grade != notApplicableGrade) }) {
+            } else if own.contains(where: { chosen.contains($0.value) && (facet.kind == .multi || config.applies(grade: $0.grade)) }) {
                 return .specific
             }
         }

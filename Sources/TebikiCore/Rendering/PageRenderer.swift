@@ -232,6 +232,7 @@ struct PageRenderer {
         let contentFiles = model.contentFiles
         var options = Markdown.Options()
         options.unsafe = model.config.unsafeHTML
+        options.headingAnchorLabel = theme.strings["heading_anchor_label"]
         return DeferredMarkdown(text: text, linkTargets: targets) { [options] text in
             Markdown.render(text, options: options) { url in
                 if let source, let path = LinkResolver.staticTarget(of: url, fromSource: source.markdown) { return .replace(root + path) }
@@ -325,7 +326,7 @@ struct PageRenderer {
         let t = theme.strings
         let browse = model.config.homeFacets.map { facet -> TemplateValue in
             ["label": .string(facet.label), "heading": .string(t.format("home_browse", ["label": facet.label])), "values": .list(facet.values.map { v -> TemplateValue in
-                let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && $1 != "na" }.count
+                let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && model.config.applies(grade: $1) }.count
                 return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "count": .int(n)]
             })]
         }
@@ -396,7 +397,7 @@ struct PageRenderer {
         ["facets": .list(model.config.facets.map { facet -> TemplateValue in
             ["key": .string(facet.key), "label": .string(facet.label), "graded": .bool(facet.kind == .graded),
              "values": .list(facet.values.map { v -> TemplateValue in
-                 let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && $1 != "na" }.count
+                 let n = Self.tagged(model.requirements, activeOnly: true, facet: facet.key) { $0 == v.key && model.config.applies(grade: $1) }.count
                  return ["label": .string(v.label), "url": .string(root + Self.facetURL(facet.key, v.key)), "count": .int(n)]
              })]
         })]
@@ -418,7 +419,7 @@ struct PageRenderer {
                                "count": .int(ungraded.count), "items": titleItems(ungraded, root: root)])
             }
             c["gradeGroups"] = .list(groups)
-            c["count"] = .int(Self.tagged(tagged, facet: facet.key) { $0 == value.key && $1 != "na" }.count)
+            c["count"] = .int(Self.tagged(tagged, facet: facet.key) { $0 == value.key && model.config.applies(grade: $1) }.count)
         } else {
             c["items"] = titleItems(tagged, root: root)
             c["count"] = .int(tagged.count)
@@ -502,11 +503,11 @@ struct PageRenderer {
     func checklistPrintMeta(_ c: ContentPage) -> String {
         let own = c.sources.map(\.doc).uniqued()
         let docs = own.isEmpty ? c.items.compactMap { model.byID[$0.requirement]?.sources.first?.doc }.uniqued() : own
-        let editions = docs.compactMap { model.sourceByKey[$0]?.edition }.uniqued().joined(separator: "／")
+        let editions = docs.compactMap { model.sourceByKey[$0]?.edition }.uniqued().joined(separator: theme.strings["print_editions_separator"])
         let newest = model.sources.compactMap { OSCALExport.normalizedDate($0.date) }.max()
         let t = theme.strings
         return [editions.isEmpty ? nil : t.format("print_editions", ["editions": editions]), newest.map { t.format("print_date", ["date": $0]) }]
-            .compactMap { $0 }.joined(separator: "　")
+            .compactMap { $0 }.joined(separator: theme.strings["print_meta_separator"])
     }
 
     /// Source and edition for the printed footer: taken from content, never from the clock.
@@ -595,7 +596,7 @@ struct PageRenderer {
                     "count": .int(list.count),
                     "counts": .list(ChangeKind.allCases.compactMap { k -> TemplateValue? in
                         let n = list.filter { $0.entry.change == k }.count
-                        return n == 0 ? nil : ["label": .string(k.label), "count": .int(n)]
+                        return n == 0 ? nil : ["label": .string(theme.strings["change_\(k.rawValue)"]), "count": .int(n)]
                     })]
         }), "feedUrl": .string(root + "changes/feed.xml")]
     }

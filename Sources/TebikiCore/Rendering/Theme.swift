@@ -71,10 +71,7 @@ struct Theme: Sendable {
         }
         var assets = relatives.filter { $0.hasPrefix("assets/") && $0 != stringsScriptPath }.map { (path: $0, data: layered[$0]!.data) }
 
-        var strings = ThemeStrings(base: base["strings.yml"].map { String(decoding: $0, as: UTF8.self) } ?? "")
-        if let path = source.files[prefix + "strings.yml"] != nil ? prefix + "strings.yml" : nil {
-            strings.override(with: source.text(path) ?? "", path: path, diagnostics: &diagnostics)
-        }
+        let strings = ThemeStrings.load(folder: folder, source: source, base: base, diagnostics: &diagnostics)
         // The scripts read the same words as the templates (no Japanese in the JavaScript).
         assets.append((path: stringsScriptPath, data: strings.script))
 
@@ -131,11 +128,39 @@ struct ThemeStrings: Sendable {
 
     subscript(key: String) -> String { values[key] ?? key }
 
-    /// `key`'s text with `{name}` placeholders filled in.
+    /// The built-in strings.yml with the one of the site's theme `folder` over it.
+    static func load(folder: String, source: SiteSource, base: [String: Data] = Theme.builtin, diagnostics: inout Diagnostics) -> ThemeStrings {
+        var strings = ThemeStrings(base: base["strings.yml"].map { String(decoding: $0, as: UTF8.self) } ?? "")
+        let path = (folder.hasSuffix("/") ? folder : folder + "/") + "strings.yml"
+        if let text = source.text(path) { strings.override(with: text, path: path, diagnostics: &diagnostics) }
+        return strings
+    }
+
+    /// What the site calls each kind of content (`page_kind_*`).
+    var kindLabels: KindLabels {
+        KindLabels(Dictionary(uniqueKeysWithValues: ContentKind.allCases.map { ($0, self["page_kind_\($0.rawValue)"]) }))
+    }
+
+    /// The built-in theme's strings alone (exports and tests made without a site theme).
+    static let builtin = ThemeStrings(base: Theme.builtin["strings.yml"].map { String(decoding: $0, as: UTF8.self) } ?? "")
+
+    /// `key`'s text with `{name}` placeholders filled in, in one pass: a value that itself holds
+    /// `{title}` (a document title with braces) is not filled in again.
     func format(_ key: String, _ fields: [String: String]) -> String {
-        var text = self[key]
-        for (name, value) in fields { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        var out = ""
+        var rest = self[key][...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let value = fields[String(after[..<close])] {
+                out += value
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after
+            }
+        }
+        return out + rest
     }
 
     /// Every string as a classic script, so pages opened from file:// can load it.
@@ -148,5 +173,35 @@ struct ThemeStrings: Sendable {
         var object = TemplateObject(capacity: values.count)
         for (key, value) in values.sorted(by: { $0.key < $1.key }) { object.append(key, .string(value)) }
         return .object(object)
+    }
+}
+
+extension KindLabels {
+    /// The built-in theme's words.
+    public static let builtin = ThemeStrings.builtin.kindLabels
+
+    /// The words of the site in `source` (its theme folder from site.yml, `theme` by default).
+    /// Problems in site.yml or strings.yml are not reported here: `check` and `build` do.
+    public static func of(_ source: SiteSource) -> KindLabels {
+        var ignored = Diagnostics()
+        let folder = source.text("site.yml").flatMap { ConfigLoader.load(text: $0, path: "site.yml", diagnostics: &ignored)?.theme } ?? "theme"
+        return of(source, themeFolder: folder)
+    }
+
+    /// The words of the site in the folder `root`, reading only its site.yml and its theme's
+    /// strings.yml (`tebiki diff --from A --to B` compares trees that hold no theme).
+    public static func of(folder root: URL) -> KindLabels {
+        var files: [String: Data] = [:]
+        files["site.yml"] = try? Data(contentsOf: root.appendingPathComponent("site.yml"))
+        var ignored = Diagnostics()
+        let folder = files["site.yml"].flatMap { ConfigLoader.load(text: String(decoding: $0, as: UTF8.self), path: "site.yml", diagnostics: &ignored)?.theme } ?? "theme"
+        let path = (folder.hasSuffix("/") ? folder : folder + "/") + "strings.yml"
+        files[path] = try? Data(contentsOf: root.appendingPathComponent(path))
+        return of(SiteSource(files: files), themeFolder: folder)
+    }
+
+    static func of(_ source: SiteSource, themeFolder: String) -> KindLabels {
+        var ignored = Diagnostics()
+        return ThemeStrings.load(folder: themeFolder, source: source, diagnostics: &ignored).kindLabels
     }
 }

@@ -84,8 +84,12 @@ enum Indexer {
 
     struct GradeInfo: JSONWritable {
         var key, symbol, label: String
+        /// `false` for the grade site.yml declares `applies: false` ("does not apply"); written only then.
+        var applies: Bool? = nil
         func write(to w: inout JSONWriter) {
-            w.beginObject(); w.key("key"); w.string(key); w.key("label"); w.string(label); w.key("symbol"); w.string(symbol); w.endObject()
+            w.beginObject()
+            if let applies { w.key("applies"); w.bool(applies) }
+            w.key("key"); w.string(key); w.key("label"); w.string(label); w.key("symbol"); w.string(symbol); w.endObject()
         }
     }
 
@@ -150,13 +154,14 @@ enum Indexer {
     }
 
     static func gradeInfo(_ config: SiteConfig) -> [GradeInfo] {
-        config.grades.map { GradeInfo(key: $0.key, symbol: $0.symbol, label: $0.label) }
+        config.grades.map { GradeInfo(key: $0.key, symbol: $0.symbol, label: $0.label, applies: $0.applies ? nil : false) }
     }
 
-    /// `plainTexts[id]` is the page body as plain text (from the Markdown renderer).
+    /// `plainTexts[id]` is the page body as plain text (from the Markdown renderer);
+    /// `listSeparator` joins a term's synonyms before its body (the theme's `list_separator`).
     /// Pages are tokenised in parallel; postings are merged in document order, so the index
     /// is the same whatever the scheduling.
-    static func searchIndexValue(_ model: SiteModel, plainTexts: [String: String]) -> Index {
+    static func searchIndexValue(_ model: SiteModel, plainTexts: [String: String], listSeparator: String = " ") -> Index {
         let pages = model.requirements + model.glossary + model.checklists + model.scenarios
         var docs: [Doc] = []
         docs.reserveCapacity(pages.count)
@@ -179,7 +184,7 @@ enum Indexer {
                 let page = pages[docIndex]
                 var body = plainTexts[page.id] ?? ""
                 if page.kind == .checklist { body = page.items.map(\.text).joined(separator: "\n") + "\n" + body }
-                if page.kind == .glossary { body = page.synonyms.joined(separator: "、") + "\n" + body }
+                if page.kind == .glossary { body = page.synonyms.joined(separator: listSeparator) + "\n" + body }
                 // The identifier field also holds the short names of the documents the page cites
                 // (統一基準, 手引書) and the sections it cites as written (対策基準8.1 解説(3)), so
                 // 「統一基準 8.1.2」 and 「ガイドライン 対策基準8.1」 find the rule; section numbers
@@ -239,14 +244,14 @@ enum Indexer {
 
     /// Every file under `search/`: the sharded form the browser loads (scripts, so it works
     /// from `file://`) and `index.json`, the entry point that names them.
-    static func searchFiles(_ model: SiteModel, plainTexts: [String: String]) throws -> [OutputFile] {
+    static func searchFiles(_ model: SiteModel, plainTexts: [String: String], listSeparator: String = " ") throws -> [OutputFile] {
         let sink = CollectingSink()
-        try searchFiles(model, plainTexts: plainTexts, into: sink)
+        try searchFiles(model, plainTexts: plainTexts, listSeparator: listSeparator, into: sink)
         return sink.files
     }
 
-    static func searchFiles(_ model: SiteModel, plainTexts: [String: String], into sink: OutputSink) throws {
-        try SearchShards.files(searchIndexValue(model, plainTexts: plainTexts), into: sink)
+    static func searchFiles(_ model: SiteModel, plainTexts: [String: String], listSeparator: String = " ", into sink: OutputSink) throws {
+        try SearchShards.files(searchIndexValue(model, plainTexts: plainTexts, listSeparator: listSeparator), into: sink)
     }
 
     /// FNV-1a, 32 bits (search-core.js `fnv1a32`).

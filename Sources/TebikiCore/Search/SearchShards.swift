@@ -87,7 +87,8 @@ enum SearchShards {
     }
 
     /// One facet of a document in the filter table: 0 when the document has no value (it
-    /// applies whatever is selected), else the values that apply (graded: grade other than na).
+    /// applies whatever is selected), else the values that apply (graded: not with the grade
+    /// declared `applies: false`).
     enum FacetEntry: Equatable, JSONWritable {
         case any
         case values([FacetValue])
@@ -173,7 +174,7 @@ enum SearchShards {
     }
 
     /// The filter table row of a document: nil when it has no facets at all.
-    static func facetRow(_ doc: Indexer.Doc, facets: [Indexer.FacetInfo]) -> [FacetEntry]? {
+    static func facetRow(_ doc: Indexer.Doc, facets: [Indexer.FacetInfo], notApplicable: Set<String>) -> [FacetEntry]? {
         if doc.facets.isEmpty { return nil }
         return facets.map { f in
             func value(_ key: String) -> FacetValue {
@@ -184,7 +185,7 @@ enum SearchShards {
             case nil: return .any
             case let .list(l)?: return l.isEmpty ? .any : .values(l.map(value))
             case let .graded(g)?:
-                return g.isEmpty ? .any : .values(g.keys.sorted(by: jsLess).filter { g[$0] != "na" }.map(value))
+                return g.isEmpty ? .any : .values(g.keys.sorted(by: jsLess).filter { !notApplicable.contains(g[$0] ?? "") }.map(value))
             }
         }
     }
@@ -327,7 +328,8 @@ enum SearchShards {
         }
 
         // Facets for filtering, loaded only when a filter is set.
-        hashes.append(try put("f", 0, index.docs.map { facetRow($0, facets: index.facets) }))
+        let notApplicable = Set(index.grades.filter { $0.applies == false }.map(\.key))
+        hashes.append(try put("f", 0, index.docs.map { facetRow($0, facets: index.facets, notApplicable: notApplicable) }))
 
         var status: [String: String] = [:]
         var glossary: [GlossaryEntry] = []

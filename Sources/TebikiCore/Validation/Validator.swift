@@ -91,7 +91,8 @@ enum Validator {
 
     /// `drafts`: the pages left out as drafts (ID → path); a reference to one of them is
     /// reported as such instead of as a missing page.
-    static func validate(_ site: ParsedSite, drafts: [String: String] = [:]) -> Diagnostics {
+    /// `labels`: the site's words for the kinds of content (its theme's strings), used in messages.
+    static func validate(_ site: ParsedSite, drafts: [String: String] = [:], labels: KindLabels = .builtin) -> Diagnostics {
         var d = Diagnostics()
         let config = site.config
 
@@ -141,11 +142,11 @@ enum Validator {
                 d.error("missing-field", "出典「\(s.doc)」の section（節・項目の番号）が空です。", at: s.location)
             }
             if page.kind == .requirement, page.sources.isEmpty, page.title.isEmpty == false {
-                d.error("missing-source", "規定には出典（sources）を1つ以上書いてください。", at: page.idLocation)
+                d.error("missing-source", "\(labels[.requirement])には出典（sources）を1つ以上書いてください。", at: page.idLocation)
             }
             checkFacets(page.facets, config: config, graded: true, into: &d)
             checkFacets(page.selection, config: config, graded: false, into: &d)
-            if page.kind == .requirement { checkApplicability(page, config: config, into: &d) }
+            if page.kind == .requirement { checkApplicability(page, config: config, labels: labels, into: &d) }
             for r in page.related where byID[r.value] == nil {
                 if draftReference(r.value, drafts: drafts, at: r.location, into: &d) { continue }
                 let hint = Suggest.nearest(to: r.value, in: Array(byID.keys)).map { "「\($0)」の誤りではありませんか。" } ?? ""
@@ -154,10 +155,10 @@ enum Validator {
             for item in page.items {
                 if let target = byID[item.requirement] {
                     if target.kind != .requirement {
-                        d.error("wrong-target", "チェック項目の requirement「\(item.requirement)」は規定ではありません（\(target.kind.label)）。", at: item.location)
+                        d.error("wrong-target", "チェック項目の requirement「\(item.requirement)」は\(labels[.requirement])ではありません（\(labels[target.kind])）。", at: item.location)
                     }
                 } else if !draftReference(item.requirement, drafts: drafts, at: item.location, into: &d) {
-                    d.error("unknown-reference", "チェック項目が指す規定「\(item.requirement)」はありません。", at: item.location)
+                    d.error("unknown-reference", "チェック項目が指す\(labels[.requirement])「\(item.requirement)」はありません。", at: item.location)
                 }
             }
             for link in page.links {
@@ -203,7 +204,7 @@ enum Validator {
                     synonymOwner[key] = page.id
                 }
             }
-            checkHistory(page, sources: sourceKeys, byID: byID, drafts: drafts, into: &d)
+            checkHistory(page, sources: sourceKeys, byID: byID, drafts: drafts, labels: labels, into: &d)
         }
         ContentFiles.check(site, into: &d)
         return d
@@ -311,12 +312,12 @@ enum Validator {
     /// entry says `lookup: required` (error) or `lookup: warning` (warning), as values or `all`.
     /// A grade needs a source section the facet's `graded_by` lists, and a value with
     /// `sources:` (区分 基本遵守事項) needs one of its sections among the requirement's sources.
-    static func checkApplicability(_ page: ContentPage, config: SiteConfig, into d: inout Diagnostics) {
+    static func checkApplicability(_ page: ContentPage, config: SiteConfig, labels: KindLabels, into d: inout Diagnostics) {
         if page.status == .active {
             for facet in config.facets where facet.lookup != .none {
                 let stated = page.facets.contains { $0.facet == facet.key && !$0.values.isEmpty }
                 guard !stated else { continue }
-                let message = "規定に観点「\(facet.label)」（\(facet.key)）の値がありません。当てはまる値を書くか、すべての場合に当てはまるなら「\(facet.key): all」（\(facet.allLabel ?? "すべて")）と書いてください。値がないと場面から調べるで一覧に出ません。"
+                let message = "\(labels[.requirement])に観点「\(facet.label)」（\(facet.key)）の値がありません。当てはまる値を書くか、すべての場合に当てはまるなら「\(facet.key): all」（\(facet.allLabel ?? "すべて")）と書いてください。値がないと場面から調べるで一覧に出ません。"
                 let at = page.facetsLocation ?? page.idLocation
                 if facet.lookup == .required { d.error("missing-facet", message, at: at) } else { d.warning("missing-facet", message, at: at) }
             }
@@ -329,18 +330,18 @@ enum Validator {
             if facet.kind == .graded, !facet.gradedBy.isEmpty, !cites(facet.gradedBy),
                let v = a.values.first(where: { $0.grade != nil }) {
                 let allowed = facet.gradedBy.map { "\($0.doc) \($0.section)" }.joined(separator: "、")
-                d.error("ungraded-source", "観点「\(facet.label)」の値「\(v.value)」に評価（\(v.grade ?? "")）がありますが、この規定の出典は評価を付けていません（評価を付けている出典: \(allowed)）。評価なしで当てはまることを示すには、値の一覧（\(facet.key): [\(v.value)]）で書いてください。", at: v.location)
+                d.error("ungraded-source", "観点「\(facet.label)」の値「\(v.value)」に評価（\(v.grade ?? "")）がありますが、この\(labels[.requirement])の出典は評価を付けていません（評価を付けている出典: \(allowed)）。評価なしで当てはまることを示すには、値の一覧（\(facet.key): [\(v.value)]）で書いてください。", at: v.location)
             }
             for v in a.values {
                 guard let fv = facet.value(v.value), !fv.sources.isEmpty, !cites(fv.sources) else { continue }
                 let allowed = fv.sources.map { "\($0.doc) \($0.section)" }.joined(separator: "、")
-                d.error("ungraded-source", "観点「\(facet.label)」の値「\(fv.label)」は、出典がそのように区分している規定にだけ使えます（\(allowed)）。この規定の出典にはその区分がありません。", at: v.location)
+                d.error("ungraded-source", "観点「\(facet.label)」の値「\(fv.label)」は、出典がそのように区分している\(labels[.requirement])にだけ使えます（\(allowed)）。この\(labels[.requirement])の出典にはその区分がありません。", at: v.location)
             }
         }
     }
 
     static func checkHistory(_ page: ContentPage, sources: [String: SourceDocument], byID: [String: ContentPage],
-                             drafts: [String: String] = [:], into d: inout Diagnostics) {
+                             drafts: [String: String] = [:], labels: KindLabels, into d: inout Diagnostics) {
         var lastDateByFamily: [String: String] = [:]
         var removed = false
         for (i, h) in page.history.enumerated() {
@@ -365,10 +366,10 @@ enum Validator {
         }
         if page.status != .active {
             if let s = page.successor, byID[s.value] == nil, !draftReference(s.value, drafts: drafts, at: s.location, into: &d) {
-                d.error("unknown-reference", "後継の規定「\(s.value)」はありません。", at: s.location)
+                d.error("unknown-reference", "後継の\(labels[.requirement])「\(s.value)」はありません。", at: s.location)
             }
             if page.status == .renamed && page.successor == nil {
-                d.error("missing-field", "status が renamed の規定には successor（新しいID）を書いてください。", at: page.idLocation)
+                d.error("missing-field", "status が renamed の\(labels[.requirement])には successor（新しいID）を書いてください。", at: page.idLocation)
             }
         } else if let s = page.successor {
             d.warning("unused-successor", "successor は status が retired または renamed のときだけ使われます。", at: s.location)

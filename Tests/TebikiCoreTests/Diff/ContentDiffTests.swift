@@ -35,6 +35,24 @@ import Testing
         #expect(report.contains("観点 phase: contract → operation"))
     }
 
+    /// A site that calls its requirements 取組 (the second site's strings.yml) reads 取組 in the
+    /// report, in the draft's header and in `check --outdated`, never the built-in 規定.
+    @Test func reportsUseTheSitesWordForRequirements() throws {
+        let labels = KindLabels.of(folder: Fixtures.site("second-site"))
+        #expect(labels[.requirement] == "取組" && labels[.glossary] == "用語")
+        #expect(KindLabels.of(try SiteSource.read(from: Fixtures.site("second-site"))) == labels)
+        #expect(KindLabels.builtin[.requirement] == "規定")
+        #expect(ContentDiff.report([], labels: labels) == "取組に違いはありません。\n")
+        var next = base
+        next["content/requirements/gone.md"] = nil
+        let changes = ContentDiff.compare(old: try parsed(base), new: try parsed(next))
+        let report = ContentDiff.report(changes, labels: labels)
+        #expect(report.hasPrefix("取組の違い: "))
+        #expect(!report.contains("規定の違い"))
+        #expect(ContentDiff.draftHistory(changes, edition: "doc-b", labels: labels).contains("各取組の front matter"))
+        #expect(OlderEditions.report([], labels: labels) == "tebiki: 古い版だけを出典としている取組はありません。\n")
+    }
+
     @Test func draftHistoryIsValidFrontMatterYAML() throws {
         let old = try parsed(base)
         var next = base

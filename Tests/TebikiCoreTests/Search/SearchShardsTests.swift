@@ -79,7 +79,8 @@ private func sampleIndex() -> Indexer.Index {
         }
     }
     postings["saas"] = [0, 3, 7, 1000, 2, 1]
-    return Indexer.Index(docs: docs, postings: postings, synonyms: [["委託先", "受託者"]], variants: SearchVariants(), facets: facets, grades: [])
+    return Indexer.Index(docs: docs, postings: postings, synonyms: [["委託先", "受託者"]], variants: SearchVariants(), facets: facets,
+                         grades: [.init(key: "required", symbol: "○", label: "必須"), .init(key: "na", symbol: "×", label: "非該当", applies: false)])
 }
 
 @Suite("Search shards")
@@ -122,8 +123,11 @@ struct SearchShardsTests {
     }
 
     @Test func facetRows() {
-        let rows = sampleIndex().docs.map { SearchShards.facetRow($0, facets: facets) }
+        let rows = sampleIndex().docs.map { SearchShards.facetRow($0, facets: facets, notApplicable: ["na"]) }
         #expect(rows[0] == [.values([.index(1)]), .values([.index(1)])])
+        // A site whose "does not apply" grade has another key: `na` is an ordinary grade there.
+        let other = SearchShards.facetRow(sampleIndex().docs[0], facets: facets, notApplicable: ["none"])
+        #expect(other == [.values([.index(1)]), .values([.index(0), .index(1)])])
         #expect(rows[1] == [.any, .values([.index(1), .key("other")])])
         #expect(rows[2] == nil)
         #expect(rows[4] == [.any, .any])

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TebikiCore
 
@@ -126,7 +127,7 @@ import Testing
     title: テスト
     grades:
       - { key: required, symbol: ○, label: 必須 }
-      - { key: na, symbol: ×, label: 該当なし }
+      - { key: na, symbol: ×, label: 該当なし, applies: false }
     facets:
       - key: phase
         label: 段階
@@ -197,6 +198,39 @@ import Testing
         let d = Builder.check(try Fixtures.inline(["content/requirements/a.md": Fixtures.requirement(id: "a")], config: yml)).sorted
         #expect(d.map(\.code) == ["reserved-key", "reserved-key"])
         #expect(d.allSatisfy { $0.path == "site.yml" })
+    }
+
+    /// Messages name the kinds of content in the site's own words (the second site calls its
+    /// requirements 取組): wrong-target, missing-source.
+    @Test func messagesSpeakTheSitesWordsForKindsOfContent() throws {
+        var source = try SiteSource.read(from: Fixtures.site("second-site"))
+        source.files["content/checklists/checklist-term.md"] = Data("""
+        ---
+        id: checklist-term
+        title: 用語の点検表
+        summary: 用語を指す項目。
+        items:
+          - text: 避難所を知っているか。
+            requirement: term-shelter
+        ---
+        本文。
+        """.utf8)
+        source.files["content/requirements/no-source.md"] = Data("""
+        ---
+        id: no-source
+        title: 出典のない取組
+        summary: 出典を書き忘れた。
+        facets:
+          timing: [normal]
+        ---
+        本文。
+        """.utf8)
+        let diagnostics = Builder.check(source).items
+        let wrong = diagnostics.filter { $0.code == "wrong-target" }
+        #expect(wrong.map(\.message) == ["チェック項目の requirement「term-shelter」は取組ではありません（用語）。"])
+        #expect(wrong.map(\.path) == ["content/checklists/checklist-term.md"])
+        #expect(diagnostics.filter { $0.code == "missing-source" }.map(\.message) == ["取組には出典（sources）を1つ以上書いてください。"])
+        #expect(!diagnostics.contains { $0.message.contains("規定") }, "\(diagnostics.map(\.description))")
     }
 
     @Test func lookupMatchFollowsTheExplicitRule() throws {

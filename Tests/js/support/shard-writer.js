@@ -58,7 +58,8 @@ function keyTable(docs) {
   return table;
 }
 
-function facetRow(doc, facets) {
+function facetRow(doc, facets, grades) {
+  const notApplicable = new Set((grades || []).filter((g) => g.applies === false).map((g) => g.key));
   if (isEmptyValue(doc.facets)) return null;
   return facets.map((f) => {
     const v = doc.facets[f.key];
@@ -68,7 +69,7 @@ function facetRow(doc, facets) {
       return i >= 0 ? i : c;
     };
     if (Array.isArray(v)) return v.map(index);
-    if (typeof v === 'object') return Object.keys(v).filter((c) => v[c] != null && v[c] !== 'na').map(index);
+    if (typeof v === 'object') return Object.keys(v).filter((c) => v[c] != null && !notApplicable.has(v[c])).map(index);
     return [index(v)];
   });
 }
@@ -103,7 +104,7 @@ function shardIndex(index, options) {
 
   const d = Math.max(1, Math.ceil(docs.length / o.docsPerShard));
   for (let n = 0; n < d; n++) put('d', n, docs.slice(n * o.docsPerShard, (n + 1) * o.docsPerShard));
-  put('f', 0, docs.map((doc) => facetRow(doc, index.facets || [])));
+  put('f', 0, docs.map((doc) => facetRow(doc, index.facets || [], index.grades)));
 
   const status = {};
   docs.forEach((doc, i) => { if (doc.status && doc.status !== 'active') status[i] = doc.status; });

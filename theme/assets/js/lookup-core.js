@@ -13,7 +13,6 @@
   'use strict';
 
   const ALL = 'all';
-  const NOT_APPLICABLE = 'na';
   const hasOwn = Object.prototype.hasOwnProperty;
 
   /**
@@ -146,16 +145,16 @@
   }
 
   /**
-   * match(req, selection, facets) -> null when the requirement is not listed, else
+   * match(req, selection, facets, grades) -> null when the requirement is not listed, else
    * {reasons: [{facet, value, grade, all}], conditions: [{facet, values}], kind}. For each facet
    * with a selection: the requirement has `all`, or one of the chosen values (graded: with a
-   * grade other than `na`); a requirement with no value for a chosen facet is not listed.
+   * grade that applies, see `applies`); a requirement with no value for a chosen facet is not listed.
    * Facets the selection leaves empty do not filter. `kind` (facets marked `specific` in
    * site.yml: form, info, subcontract): 'specific' when a chosen specific facet matched through
    * an explicit value; else 'conditional' when the requirement is limited on a specific facet
    * the user has not chosen (`conditions`: e.g. only for 個人情報); else 'general'.
    */
-  function match(req, selection, facets) {
+  function match(req, selection, facets, grades) {
     if (!req || (req.status || 'active') !== 'active') return null;
     const reasons = [];
     const conditions = [];
@@ -167,7 +166,7 @@
         // Only opt-in values (site.yml `opt_in`, e.g. 委託以外の関連対策): listed only when asked for.
         if (vals && vals.every((v) => optIn(f, v.value))) return null;
         if (f.specific && vals && !vals.some((v) => v.value === ALL)) {
-          const applying = vals.filter((v) => f.kind !== 'graded' || v.grade !== NOT_APPLICABLE).map((v) => v.value);
+          const applying = vals.filter((v) => f.kind !== 'graded' || applies(v.grade, grades)).map((v) => v.value);
           // Every value of the facet (subcontract: yes and no) is no condition at all.
           const every = (f.values || []).every((x) => !x || applying.includes(x.key));
           if (applying.length && !every) conditions.push({ facet: f.key, values: applying });
@@ -180,7 +179,7 @@
         continue;
       }
       const hits = vals.filter((v) => chosen.includes(v.value) &&
-        (f.kind !== 'graded' || v.grade !== NOT_APPLICABLE));
+        (f.kind !== 'graded' || applies(v.grade, grades)));
       if (!hits.length) return null;
       if (f.specific) explicit = true;
       for (const h of hits) reasons.push({ facet: f.key, value: h.value, grade: h.grade, all: false });
@@ -191,12 +190,20 @@
     return { reasons, conditions, kind, general: kind === 'general' };
   }
 
+  /**
+   * Whether a graded value with `grade` applies: every grade but the one site.yml declares
+   * `applies: false` ("does not apply"), which `grades` (the data's grade list) marks so.
+   */
+  function applies(grade, grades) {
+    return !(grades || []).some((g) => g && g.key === grade && g.applies === false);
+  }
+
   function optIn(facet, value) {
     return (facet.values || []).some((v) => v && v.key === value && v.optIn === true);
   }
 
-  function matches(req, selection, facets) {
-    return match(req, selection, facets) !== null;
+  function matches(req, selection, facets, grades) {
+    return match(req, selection, facets, grades) !== null;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -307,7 +314,7 @@
     const reasons = new Map();
     const matchesById = new Map();
     for (const r of ((data && data.requirements) || []).slice().sort(byId)) {
-      const m = match(r, sel, facets);
+      const m = match(r, sel, facets, data.grades);
       if (!m) continue;
       matchesById.set(r.id, m);
       reasons.set(r.id, reasonTexts(m, data));

@@ -187,6 +187,7 @@
       variants: index.variants || null,
       weights: index.weights || [10, 8, 4, 1],
       facets: index.facets || [],
+      grades: index.grades || [],
       n: docs.length,
       // Index tokens other than `token` that start with it, in sorted order.
       expandPrefix(token) {
@@ -235,7 +236,7 @@
       },
       facetAllows(d, filters) {
         const doc = docs[d];
-        return !isEmptyValue(doc.facets) && lookupMatches(doc, filters, p.facets);
+        return !isEmptyValue(doc.facets) && lookupMatches(doc, filters, p.facets, p.grades);
       },
     });
     prepared.set(index, p);
@@ -619,9 +620,10 @@
 
   /**
    * docs/search.md matching rule. `item` has `facets`; `selection` is {facetKey: [valueKey]};
-   * `facets` is the facet list of the site (kind `multi` or `graded`).
+   * `facets` is the facet list of the site (kind `multi` or `graded`); `grades` its grade list,
+   * where the grade site.yml declares "does not apply" has `applies: false`.
    */
-  function lookupMatches(item, selection, facets) {
+  function lookupMatches(item, selection, facets, grades) {
     const own = (item && item.facets) || {};
     for (const f of facets || []) {
       const chosen = selection && selection[f.key];
@@ -632,7 +634,8 @@
       if (Array.isArray(v)) {
         ok = chosen.some((c) => v.includes(c));
       } else if (typeof v === 'object') {
-        ok = chosen.some((c) => hasOwn.call(v, c) && v[c] != null && v[c] !== 'na');
+        ok = chosen.some((c) => hasOwn.call(v, c) && v[c] != null &&
+          !(grades || []).some((g) => g && g.key === v[c] && g.applies === false));
       } else {
         ok = chosen.includes(v);
       }

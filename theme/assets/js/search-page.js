@@ -110,7 +110,8 @@
   }
 
   // Labels of a document's facet values (every facet but those with `chips: false` in
-  // site.yml): multi values, and graded values with a grade other than `na` ("○ 情報システムの構築等").
+  // site.yml): multi values, and graded values with a grade that applies (not the one declared
+  // `applies: false`) ("○ 情報システムの構築等").
   function facetLabels(docEntry, tables) {
     const out = [];
     const own = docEntry.facets || {};
@@ -120,7 +121,10 @@
       if (Array.isArray(v)) {
         for (const k of v) if (ft.values.has(k)) out.push({ key, text: ft.values.get(k) });
       } else if (typeof v === 'object') {
-        const graded = Object.keys(v).filter((k) => v[k] !== 'na' && ft.values.has(k));
+        const graded = Object.keys(v).filter((k) => {
+          const g = tables.grades.get(v[k]);
+          return !(g && g.applies === false) && ft.values.has(k);
+        });
         graded.slice(0, 3).forEach((k) => {
           const g = tables.grades.get(v[k]);
           out.push({ key, text: (g ? g.symbol + ' ' : '') + ft.values.get(k) });
