@@ -112,8 +112,8 @@ public enum OSCALExport {
 
     // MARK: Catalog
 
-    /// `exports/oscal/catalog.json`. Controls are grouped by the first `multi` facet of
-    /// site.yml (段階 `phase` in the default site), one group per value in site.yml order,
+    /// `exports/oscal/catalog.json`. Controls are grouped by the stages facet (`stages: true`, else
+    /// the first `multi` facet; 段階 `phase` in the default site), one group per value in site.yml order,
     /// then a group for requirements without a value (titled by the theme's `oscal_group_other`,
     /// 「全<facet label>」); a requirement with several values sits in the group of the first of
     /// them in site.yml order. Empty groups are left out; controls are in ID order. `words`: the
@@ -172,8 +172,10 @@ public enum OSCALExport {
         return out
     }
 
+    /// The site's stages (`stages: true`) group the catalog as they group the lookup; without
+    /// them, the first `multi` facet.
     static func groupingFacet(_ config: SiteConfig) -> Facet? {
-        config.facets.first { $0.kind == .multi }
+        config.stageFacet.flatMap { $0.kind == .multi ? $0 : nil } ?? config.facets.first { $0.kind == .multi }
     }
 
     static func control(_ r: ContentPage, model: SiteModel, resourceUUID: [String: String]) -> Control {
