@@ -1041,10 +1041,31 @@
       // whose cheap upper bound stays below cannot reach.
       const [cheapLower, cheapUpper] = cheapBounds(p, ev);
       const bar0 = kthLargest(cheapLower, limit);
-      const near = ev.order.filter((d, i) => cheapUpper[i] >= bar0);
-      // Then exact scores for the documents at hand and tight bounds for the others.
-      const lower = near.map((d) => scoreOf(p, ev, d, p.known(d) ? EXACT : LOWER));
-      const threshold = kthLargest(lower, limit);
+      const order = ev.order;
+      const byUpper = [];
+      for (let i = 0; i < order.length; i++) if (cheapUpper[i] >= bar0) byUpper.push(i);
+      byUpper.sort((a, b) => cheapUpper[b] - cheapUpper[a]);
+      // Then exact scores for the documents at hand and tight bounds for the others, best cheap
+      // upper bound first: once `limit` lower bounds are above a document's cheap upper bound,
+      // neither it nor any after it can be among the results (a common word at 10,000 pages
+      // has a few thousand documents above bar0; a few hundred are looked at).
+      const near = [];
+      const lower = [];
+      const top = []; // the `limit` largest lower bounds so far, ascending
+      for (const i of byUpper) {
+        if (top.length === limit && cheapUpper[i] < top[0]) break;
+        const d = order[i];
+        const lo = scoreOf(p, ev, d, p.known(d) ? EXACT : LOWER);
+        near.push(d);
+        lower.push(lo);
+        if (top.length < limit || lo > top[0]) {
+          if (top.length === limit) top.shift();
+          let k = top.length;
+          while (k > 0 && top[k - 1] > lo) k--;
+          top.splice(k, 0, lo);
+        }
+      }
+      const threshold = top[0];
       candidates = [];
       const missing = [];
       near.forEach((d, i) => {
