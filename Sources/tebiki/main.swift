@@ -216,8 +216,10 @@ struct Diff: ParsableCommand {
         // The site's words for its kinds of content: the new tree's theme, or with --to (a git
         // tree without the theme) the theme of the site at --source.
         let labels = to == nil ? KindLabels.of(newSource) : KindLabels.of(folder: URL(fileURLWithPath: source))
+        // A facet shows by its site.yml label (the new tree's, else the old tree's for a removed facet).
+        let facetLabels = Dictionary((o.config.facets + n.config.facets).map { ($0.key, $0.label) }, uniquingKeysWith: { _, new in new })
         if let edition = draftHistory {
-            let draft = ContentDiff.draftHistory(changes, edition: edition, labels: labels)
+            let draft = ContentDiff.draftHistory(changes, edition: edition, labels: labels, facetLabels: facetLabels)
             guard let path = draftOutput else {
                 // Stdout carries the draft alone, so it can be redirected into a file as is.
                 print(draft, terminator: "")
@@ -232,7 +234,7 @@ struct Diff: ParsableCommand {
             FileHandle.standardOutput.write(try ContentDiff.json(changes))
             print("")
         } else {
-            print(ContentDiff.report(changes, labels: labels), terminator: "")
+            print(ContentDiff.report(changes, labels: labels, facetLabels: facetLabels), terminator: "")
         }
     }
 

@@ -147,7 +147,8 @@ public enum ContentDiff {
     /// Human-readable report in Japanese; changed characters are marked [-削除-] and {+追加+}.
     /// `labels`: the site's words for the kinds of content (`KindLabels.of`), so a site that
     /// calls its requirements 「ルール」 reads 「ルールの違い」.
-    public static func report(_ changes: [Change], labels: KindLabels = .builtin) -> String {
+    /// `facetLabels`: site.yml's label of each facet key (a changed facet shows as 「観点 段階」).
+    public static func report(_ changes: [Change], labels: KindLabels = .builtin, facetLabels: [String: String] = [:]) -> String {
         let requirements = labels[.requirement]
         if changes.isEmpty { return "\(requirements)に違いはありません。\n" }
         var s = ""
@@ -159,7 +160,7 @@ public enum ContentDiff {
                 let before = f.before.display, after = f.after.display
                 let text = ["title", "summary", "body"].contains(f.field) ? inline(before, after)
                     : "\(before.isEmpty ? "（なし）" : before) → \(after.isEmpty ? "（なし）" : after)"
-                s += "  - \(f.fieldLabel): " + text + "\n"
+                s += "  - \(f.fieldLabel(facetLabels)): " + text + "\n"
             }
         }
         return s
@@ -220,14 +221,14 @@ public enum ContentDiff {
 
     /// Draft `history:` entries for a new edition, one block per changed requirement, for
     /// maintainers to review and paste into the front matter.
-    public static func draftHistory(_ changes: [Change], edition: String, labels: KindLabels = .builtin) -> String {
+    public static func draftHistory(_ changes: [Change], edition: String, labels: KindLabels = .builtin, facetLabels: [String: String] = [:]) -> String {
         var s = "# tebiki diff で作成した履歴の下書き（版: \(edition)）。内容を確認し、各\(labels[.requirement])の front matter の history: に追記してください。\n"
         for c in changes {
             s += "\n# \(c.id): \(c.title)\n"
             s += "- edition: \(edition)\n"
             let kind: ChangeKind = switch c.kind { case .added: .added; case .removed: .removed; case .renamed: .renamed; case .changed: .changed }
             s += "  change: \(kind.rawValue)\n"
-            let note = c.kind == .renamed ? "IDが \(c.oldID ?? "") から \(c.id) に変わった。" : c.fields.map(\.fieldLabel).joined(separator: "・") + (c.fields.isEmpty ? "（要記入）" : "が変わった。")
+            let note = c.kind == .renamed ? "IDが \(c.oldID ?? "") から \(c.id) に変わった。" : c.fields.map { $0.fieldLabel(facetLabels) }.joined(separator: "・") + (c.fields.isEmpty ? "（要記入）" : "が変わった。")
             s += "  note: \(yamlQuote(note))\n"
             if let body = c.fields.first(where: { $0.field == "body" }) ?? c.fields.first(where: { $0.field == "summary" }) {
                 s += "  before: |\n" + body.before.display.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
@@ -255,7 +256,7 @@ extension ContentDiff.Kind: CaseIterable {
 }
 
 extension ContentDiff.FieldChange {
-    public var fieldLabel: String {
+    public func fieldLabel(_ facetLabels: [String: String] = [:]) -> String {
         switch field {
         case "title": "タイトル"
         case "summary": "要約"
@@ -263,7 +264,7 @@ extension ContentDiff.FieldChange {
         case "related": "関連"
         case "status": "状態"
         case "body": "本文"
-        default: field.hasPrefix("facets.") ? "観点 \(field.dropFirst(7))" : field
+        default: field.hasPrefix("facets.") ? "観点 \(facetLabels[String(field.dropFirst(7))] ?? String(field.dropFirst(7)))" : field
         }
     }
 }

@@ -317,7 +317,7 @@ enum Validator {
             for facet in config.facets where facet.lookup != .none {
                 let stated = page.facets.contains { $0.facet == facet.key && !$0.values.isEmpty }
                 guard !stated else { continue }
-                let message = "\(labels[.requirement])に観点「\(facet.label)」（\(facet.key)）の値がありません。当てはまる値を書くか、すべての場合に当てはまるなら「\(facet.key): all」（\(facet.allLabel ?? "すべて")）と書いてください。値がないと場面から調べるで一覧に出ません。"
+                let message = "\(labels[.requirement])に観点「\(facet.label)」（\(facet.key)）の値がありません。当てはまる値を書くか、すべての場合に当てはまるなら「\(facet.key): all」（\(facet.allLabel ?? "すべて")）と書いてください。値がないと、条件を選んで調べるページ（lookup.html）の一覧に出ません。"
                 let at = page.facetsLocation ?? page.idLocation
                 if facet.lookup == .required { d.error("missing-facet", message, at: at) } else { d.warning("missing-facet", message, at: at) }
             }

@@ -33,6 +33,9 @@ import Testing
         #expect(report.contains("[ID変更] new-name（旧ID: old-name）"))
         #expect(report.contains("再委託は[-原則として禁止す-]{+必要な場合に限り認め+}る。"))
         #expect(report.contains("観点 phase: contract → operation"))
+        // With site.yml's labels, a facet shows by its label, in the report and in the draft.
+        #expect(ContentDiff.report(changes, facetLabels: ["phase": "段階"]).contains("観点 段階: contract → operation"))
+        #expect(ContentDiff.draftHistory(changes, edition: "doc-b", facetLabels: ["phase": "段階"]).contains("観点 段階・本文が変わった。"))
     }
 
     /// A site that calls its requirements 取組 (the second site's strings.yml) reads 取組 in the
