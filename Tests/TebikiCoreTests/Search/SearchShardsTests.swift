@@ -91,6 +91,24 @@ struct SearchShardsTests {
         for (count, shard) in c.shards { #expect(Indexer.shard(of: c.input, count: Int(count)!) == shard, "mod \(count)") }
     }
 
+    /// search-core.js breaks equal scores by the documents' order in the index, without
+    /// loading them: requirements, glossary terms, checklists, scenarios, each sorted (by ID in
+    /// the JavaScript string order; terms by reading).
+    @Test func documentsAreInKindThenIDOrder() throws {
+        let source = try SiteSource.read(from: Fixtures.site("minimal"))
+        var diagnostics = Diagnostics()
+        let model = SiteModel(try #require(ParsePhase.run(source, diagnostics: &diagnostics)))
+        let docs = Indexer.searchIndexValue(model, plainTexts: [:]).docs
+        let kinds = ["requirement", "glossary", "checklist", "scenario"]
+        let rank = docs.map { kinds.firstIndex(of: $0.kind) ?? 9 }
+        #expect(rank == rank.sorted())
+        #expect(Set(rank).count >= 3)
+        for kind in ["requirement", "checklist", "scenario"] {
+            let ids = docs.filter { $0.kind == kind }.map(\.id)
+            #expect(ids == ids.sorted { Array($0.utf16).lexicographicallyPrecedes(Array($1.utf16)) }, "\(kind): \(ids)")
+        }
+    }
+
     @Test func fixtureHasTheTestVectors() throws {
         #expect(try loadHashCases().count >= 15)
         #expect(Indexer.fnv1a32("") == 0x811C_9DC5)

@@ -664,7 +664,6 @@
   // the requested page of results ({need: [docIndex, …]}).
   // ---------------------------------------------------------------------------------------
 
-  const KIND_ORDER = { requirement: 0, glossary: 1, checklist: 2, scenario: 3 };
   // Staff ask which rule applies: a rule ranks above a glossary term, checklist or scenario
   // that matches as well (they still come first when they match much better).
   const KIND_PRIOR = { requirement: 1, glossary: 0.25, checklist: 0.25, scenario: 0.25 };
@@ -1016,16 +1015,11 @@
     return [lo, hi];
   }
 
-  function compareRanked(p) {
-    return (a, b) => {
-      if (b.score !== a.score) return b.score - a.score;
-      const da = p.docs[a.d];
-      const db = p.docs[b.d];
-      const ka = KIND_ORDER[da.kind] ?? 9;
-      const kb = KIND_ORDER[db.kind] ?? 9;
-      if (ka !== kb) return ka - kb;
-      return da.id < db.id ? -1 : da.id > db.id ? 1 : 0;
-    };
+  // Equal scores keep the index's order: the builder writes requirements, glossary terms,
+  // checklists and scenarios in that order, each sorted (by ID; terms by reading), so a tie is
+  // broken without the documents — tied pages need not be loaded to rank them.
+  function compareRanked(a, b) {
+    return b.score !== a.score ? b.score - a.score : a.d - b.d;
   }
 
   /**
@@ -1067,23 +1061,31 @@
       }
       const threshold = top[0];
       candidates = [];
+      const exact = new Map();
       const missing = [];
       near.forEach((d, i) => {
         const up = p.known(d) ? lower[i] : scoreOf(p, ev, d, UPPER);
         if (up < threshold) return;
         candidates.push(d);
-        if (!p.known(d)) missing.push([d, up]);
+        // A document not at hand whose bounds meet has its score already; only an open range
+        // needs the document to rank it.
+        if (p.known(d) || up === lower[i]) exact.set(d, lower[i]);
+        else missing.push([d, up]);
       });
       if (missing.length) {
         missing.sort((a, b) => b[1] - a[1]);
         return { need: missing.slice(0, batch || limit).map((x) => x[0]) };
       }
+      // Every candidate is ranked; the ones shown must be at hand for their title and excerpt.
+      const shown = candidates.map((d) => ({ d, score: exact.get(d) })).sort(compareRanked).slice(0, limit);
+      const absent = shown.filter((x) => !p.known(x.d)).map((x) => x.d);
+      if (absent.length) return { need: absent };
     } else {
       const missing = ev.order.filter((d) => !p.known(d));
       if (missing.length) return { need: missing };
     }
     const ranked = candidates.map((d) => ({ d, score: scoreOf(p, ev, d, EXACT) }));
-    ranked.sort(compareRanked(p));
+    ranked.sort(compareRanked);
     const needles = collectNeedles(ev.terms, ev.prefixToken);
     const results = ranked.slice(0, limit).map(({ d, score }) => ({
       doc: p.docs[d],
