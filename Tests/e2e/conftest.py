@@ -1,5 +1,6 @@
 """Shared fixtures for the end-to-end tests: the default site built once, and a real
 headless Chromium (Debian's chromium + chromedriver, never a downloaded driver)."""
+import contextlib
 import os
 import shutil
 import subprocess
@@ -12,6 +13,20 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEBIKI = os.environ.get("TEBIKI", os.path.join(ROOT, ".build/release/tebiki"))
+
+
+@contextlib.contextmanager
+def built_fixture(source, prefix):
+    """A fixture site built into a temporary folder, without errors or warnings."""
+    out = tempfile.mkdtemp(prefix=prefix)
+    site = os.path.join(out, "_site")
+    try:
+        r = subprocess.run([TEBIKI, "build", "--source", source, "--output", site], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert "警告" not in r.stderr, r.stderr
+        yield site
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,6 @@ relative to the Markdown file (issue 17)."""
 import functools
 import http.server
 import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import urllib.parse
 import urllib.request
@@ -14,7 +11,7 @@ import urllib.request
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import ROOT, TEBIKI
+from conftest import ROOT, built_fixture
 
 FIXTURE = os.path.join(ROOT, "Tests/Fixtures/sites/media")
 # alt text → natural width of the fixture's PNG (each a different size, so a wrong file shows).
@@ -23,13 +20,8 @@ IMAGES = {"rules/flow.html": {"委託の流れ": 3, "共通の図": 2}, "rules/n
 
 @pytest.fixture(scope="module")
 def media_site():
-    out = tempfile.mkdtemp(prefix="tebiki-media-")
-    site = os.path.join(out, "_site")
-    r = subprocess.run([TEBIKI, "build", "--source", FIXTURE, "--output", site], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "警告" not in r.stderr, r.stderr
-    yield site
-    shutil.rmtree(out, ignore_errors=True)
+    with built_fixture(FIXTURE, "tebiki-media-") as site:
+        yield site
 
 
 def widths(browser):

@@ -2,9 +2,6 @@
 words, logo, colours, menu and two overridden templates, opened from file:// in Chromium.
 Set TEBIKI_SCREENSHOT=path to save a screenshot of its home page (docs/images/second-site.png)."""
 import os
-import shutil
-import subprocess
-import tempfile
 
 import json
 import re
@@ -13,7 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT, TEBIKI
+from conftest import ROOT, built_fixture
 
 FIXTURE = os.path.join(ROOT, "Tests/Fixtures/sites/second-site")
 WAIT = 15
@@ -23,13 +20,8 @@ DEFAULT_DOMAIN = re.compile("委託|規定|段階|セキュリティ|再委託")
 
 @pytest.fixture(scope="module")
 def second_site():
-    out = tempfile.mkdtemp(prefix="tebiki-second-")
-    site = os.path.join(out, "_site")
-    r = subprocess.run([TEBIKI, "build", "--source", FIXTURE, "--output", site], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "警告" not in r.stderr or "警告 0 件" in r.stderr, r.stderr
-    yield site
-    shutil.rmtree(out, ignore_errors=True)
+    with built_fixture(FIXTURE, "tebiki-second-") as site:
+        yield site
 
 
 def open_page(browser, site, path):
