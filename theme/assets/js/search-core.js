@@ -1028,9 +1028,8 @@
    */
   function rank(p, ev, limit, batch) {
     const total = ev.order.length;
-    let candidates = ev.order;
-    if (limit <= 0) candidates = [];
-    else if (limit < total) {
+    let ranked = [];
+    if (limit > 0 && limit < total) {
       // First without any text: the `limit`-th best cheap lower bound is a bar that documents
       // whose cheap upper bound stays below cannot reach.
       const [cheapLower, cheapUpper] = cheapBounds(p, ev);
@@ -1060,7 +1059,7 @@
         }
       }
       const threshold = top[0];
-      candidates = [];
+      const candidates = [];
       const exact = new Map();
       const missing = [];
       near.forEach((d, i) => {
@@ -1076,16 +1075,16 @@
         missing.sort((a, b) => b[1] - a[1]);
         return { need: missing.slice(0, batch || limit).map((x) => x[0]) };
       }
-      // Every candidate is ranked; the ones shown must be at hand for their title and excerpt.
-      const shown = candidates.map((d) => ({ d, score: exact.get(d) })).sort(compareRanked).slice(0, limit);
-      const absent = shown.filter((x) => !p.known(x.d)).map((x) => x.d);
+      // Every candidate is ranked; the ones shown must be at hand for their title and excerpt
+      // (their exact scores are the bounds they met).
+      ranked = candidates.map((d) => ({ d, score: exact.get(d) })).sort(compareRanked).slice(0, limit);
+      const absent = ranked.filter((x) => !p.known(x.d)).map((x) => x.d);
       if (absent.length) return { need: absent };
-    } else {
+    } else if (limit > 0) {
       const missing = ev.order.filter((d) => !p.known(d));
       if (missing.length) return { need: missing };
+      ranked = ev.order.map((d) => ({ d, score: scoreOf(p, ev, d, EXACT) })).sort(compareRanked);
     }
-    const ranked = candidates.map((d) => ({ d, score: scoreOf(p, ev, d, EXACT) }));
-    ranked.sort(compareRanked);
     const needles = collectNeedles(ev.terms, ev.prefixToken);
     const results = ranked.slice(0, limit).map(({ d, score }) => ({
       doc: p.docs[d],
