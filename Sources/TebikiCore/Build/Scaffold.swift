@@ -63,6 +63,9 @@ public enum Scaffold {
             grades:
               - { key: required, symbol: ○, label: 必須 }
               - { key: optional, symbol: △, label: 選択 }
+              # applies: false marks the grade that means "does not apply": shown with its mark,
+              # never listed by the lookup, a search filter or a facet page's count.
+              - { key: na, symbol: ×, label: 該当しない, applies: false }
             facets:
               - key: phase
                 label: 段階
