@@ -713,6 +713,17 @@
   // base, cover}], weight, shape}; `weight` is how much the term counts towards a document's
   // coverage of the query (0 when no document has it).
   function termMatches(p, term, prefixToken, allowed, cache, filterKey) {
+    // Kept across queries like the alternatives below: a query typed on (委託先が → 委託先が下請け)
+    // repeats its words, and a word's matches over a large site take a pass over every page.
+    const termKey = JSON.stringify([term.alternatives, term.factors || null, term.fuzzy || null, term.shape, prefixToken, filterKey]);
+    const known = remembered(p, 'terms', termKey);
+    if (known) return known;
+    const result = termMatchesUncached(p, term, prefixToken, allowed, cache, filterKey);
+    remember(p, 'terms', termKey, result, 32);
+    return result;
+  }
+
+  function termMatchesUncached(p, term, prefixToken, allowed, cache, filterKey) {
     const n = p.n;
     const result = { docs: [], best: new Float64Array(n), alts: [], weight: 0, shape: term.shape == null ? 1 : term.shape };
     const tryAlt = (alt, factor) => {
@@ -1445,7 +1456,20 @@
    * Normalises `s` unit by unit (a code point and its combining marks) and keeps, for every
    * UTF-16 index of the result, the [start, end) range of the unit it came from.
    */
+  // The excerpts of the results of one query are often those of the next (typing on, paging):
+  // the last texts' maps are kept.
+  const textMaps = new Map();
+
   function normalizeWithMap(s) {
+    let m = textMaps.get(s);
+    if (m) return m;
+    m = normalizeWithMapUncached(s);
+    textMaps.set(s, m);
+    if (textMaps.size > 256) textMaps.delete(textMaps.keys().next().value);
+    return m;
+  }
+
+  function normalizeWithMapUncached(s) {
     let text = '';
     const starts = [];
     const ends = [];
