@@ -158,14 +158,14 @@ public enum OSCALExport {
         // It is the hash of the document written with an empty UUID, put in the place of that
         // empty UUID: the catalog's own `uuid` is its last key and no other uuid is empty, so
         // the last `"uuid":""` is the one (the same bytes as encoding it again, at half the cost).
-        let draft = try encode(doc)
+        let draft = encode(doc)
         let id = uuid("catalog\n", draft)
         let marker = Data("\"uuid\":\"\"".utf8)
         guard let at = draft.range(of: marker, options: .backwards) else {
             // Only if the writer's form changed (the marker must follow it): correct, twice the work.
             assertionFailure("no empty catalog uuid in the draft: the catalog is encoded twice")
             doc.catalog.uuid = id
-            return try encode(doc)
+            return encode(doc)
         }
         var out = draft
         out.replaceSubrange(at, with: Data("\"uuid\":\"\(id)\"".utf8))
@@ -236,8 +236,8 @@ public enum OSCALExport {
         meta.props = nonEmpty(props)
         meta.links = [Link(href: "../../../\(SiteModel.url(of: scenario))", rel: "alternate", text: scenario.title)]
         var doc = ProfileDocument(profile: Profile(uuid: "", metadata: meta, imports: [imp]))
-        doc.profile.uuid = uuid("profile/\(scenario.id)\n", try encode(doc))
-        return try encode(doc)
+        doc.profile.uuid = uuid("profile/\(scenario.id)\n", encode(doc))
+        return encode(doc)
     }
 
     // MARK: Shared
@@ -262,7 +262,7 @@ public enum OSCALExport {
     /// Compact with sorted keys, through `JSONWriter` (OSCALJSON.swift), the one JSON path of
     /// every output (`JSONEncoder` was a large share of a big site's build). Not
     /// pretty-printed: the indentation was 30 % of the catalog's bytes (17 MB at 10,000 pages).
-    static func encode<T: JSONWritable>(_ value: T) throws -> Data {
+    static func encode<T: JSONWritable>(_ value: T) -> Data {
         value.json()
     }
 
